@@ -1,0 +1,82 @@
+"""Memristor device models: numpy equations and ngspice subcircuits of the same.
+
+The registry maps names to model classes; ``get(name, **overrides)`` builds
+a validated model, ``names()`` lists them. ``simulate`` (forwarded to
+:mod:`pymem.ops.device`, which runs ngspice) drives one device with a waveform.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymem.devices.base import DeviceModel
+from pymem.devices.hp import HPMemristor
+from pymem.devices.waveforms import PWL, Sine, pulse_train, triangle
+from pymem.errors import ParameterError
+
+REGISTRY: dict[str, type[DeviceModel]] = {
+    HPMemristor.name: HPMemristor,
+}
+
+
+def register(cls: type[DeviceModel]) -> type[DeviceModel]:
+    """Add a model class to the registry under ``cls.name``."""
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def names() -> list[str]:
+    """Names of the registered models, sorted."""
+    return sorted(REGISTRY)
+
+
+def get(name: str, **overrides: Any) -> DeviceModel:
+    """Build the model ``name`` with its published defaults, some overridden.
+
+    Parameters
+    ----------
+    name : str
+        A name of :func:`names` (``hp``, ``vteam``, ``yakopcic``, ``stanford-pku``).
+    **overrides
+        Parameter fields to replace, in SI units (``window="joglekar"`` for hp).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name or parameter, or a value the model rejects.
+    """
+    try:
+        cls = REGISTRY[name]
+    except KeyError:
+        raise ParameterError(f"unknown device model {name!r}; choose one of {names()}") from None
+    fields = set(cls.__dataclass_fields__)  # type: ignore[attr-defined]
+    unknown = sorted(set(overrides) - fields)
+    if unknown:
+        raise ParameterError(
+            f"model {name!r} has no parameter {unknown[0]!r}; its parameters are {sorted(fields)}"
+        )
+    return cls(**overrides)
+
+
+def __getattr__(attr: str) -> Any:
+    # ``simulate`` runs ngspice, so it lives in pymem.ops; forwarded here for users.
+    if attr in ("simulate", "DeviceTrace"):
+        from pymem.ops import device
+
+        return getattr(device, attr)
+    raise AttributeError(f"module 'pymem.devices' has no attribute {attr!r}")
+
+
+__all__ = [
+    "PWL",
+    "REGISTRY",
+    "DeviceModel",
+    "HPMemristor",
+    "Sine",
+    "get",
+    "names",
+    "pulse_train",
+    "register",
+    "simulate",
+    "triangle",
+]

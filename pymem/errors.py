@@ -1,0 +1,101 @@
+"""The one exception hierarchy of pymem.
+
+Every error pymem raises on purpose derives from :class:`PymemError`. Input
+errors also derive from :class:`ValueError`, simulator failures from
+:class:`RuntimeError`, so callers can catch either the pymem class or the
+builtin one.
+
+Messages name the bad value and suggest the fix.
+"""
+
+from __future__ import annotations
+
+INSTALL_HINT = "sudo apt-get install -y ngspice libngspice0-dev"
+
+
+class PymemError(Exception):
+    """Base class of every error pymem raises on purpose."""
+
+
+class ParameterError(PymemError, ValueError):
+    """A value given to pymem is out of range, of the wrong shape or type."""
+
+
+class NetlistError(ParameterError):
+    """A netlist element, node name or source description is invalid."""
+
+
+class NgspiceNotFoundError(PymemError, RuntimeError):
+    """The ngspice binary or its shared library cannot be found or loaded."""
+
+
+class SimulationError(PymemError, RuntimeError):
+    """ngspice failed on a deck.
+
+    Attributes
+    ----------
+    ngspice_message : str
+        ngspice's own words about the failure (one or more lines).
+    deck_line : str or None
+        The offending deck line, when ngspice names one.
+    log : str
+        Everything ngspice printed for this run.
+    """
+
+    def __init__(
+        self,
+        summary: str,
+        ngspice_message: str = "",
+        deck_line: str | None = None,
+        log: str = "",
+    ) -> None:
+        self.ngspice_message = ngspice_message
+        self.deck_line = deck_line
+        self.log = log
+        parts = [summary]
+        if ngspice_message:
+            parts.append(f"ngspice said: {ngspice_message}")
+        if deck_line:
+            parts.append(f"offending deck line: {deck_line}")
+        super().__init__("\n".join(parts))
+
+
+class NgspiceSyntaxError(SimulationError):
+    """ngspice could not parse the deck."""
+
+
+class SingularMatrixError(SimulationError):
+    """The circuit matrix is singular (a floating node or a loop of sources).
+
+    Attributes
+    ----------
+    node : str or None
+        The node ngspice names as the likely culprit.
+    """
+
+    def __init__(self, summary: str, node: str | None = None, **kwargs: object) -> None:
+        self.node = node
+        super().__init__(summary, **kwargs)  # type: ignore[arg-type]
+
+
+class TimestepTooSmallError(SimulationError):
+    """The transient analysis aborted with "timestep too small".
+
+    Attributes
+    ----------
+    time_s : float or None
+        Simulation time reached when ngspice gave up (s); None when it failed
+        at the initial time point.
+    """
+
+    def __init__(self, summary: str, time_s: float | None = None, **kwargs: object) -> None:
+        self.time_s = time_s
+        super().__init__(summary, **kwargs)  # type: ignore[arg-type]
+
+
+class ConvergenceError(SimulationError):
+    """ngspice did not converge (operating point or DC sweep)."""
+
+
+class SimulationTimeout(SimulationError):
+    """ngspice did not finish within the allowed time."""

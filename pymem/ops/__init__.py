@@ -1,0 +1,1 @@
+"""Operations on devices and arrays: simulate, read (MVM), program, train, sweep."""
