@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# pymem set-up and entry points. Usage:
+#   ./dev.sh demo    install what is missing, then run the end-to-end demo (pymem demo)
+#   ./dev.sh test    install what is missing, then run the test suite and ruff
+#   ./dev.sh setup   only install (ngspice from the system packages, .venv, pymem editable)
+# Running it twice is fast: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV="${PYMEM_VENV:-.venv}"
+PY="$VENV/bin/python"
+
+have_ngspice() {
+  command -v ngspice >/dev/null 2>&1 || return 1
+  ls /usr/lib/*/libngspice.so* /usr/lib/libngspice.so* /usr/local/lib/libngspice.so* >/dev/null 2>&1 \
+    || [ -n "${PYMEM_NGSPICE_LIBRARY:-}" ] || return 1
+}
+
+apt_install() {
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "== installing $* from the system packages"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "pymem needs: $*. Run this, then run me again:" >&2
+    echo "  sudo apt-get install -y $*" >&2
+    exit 1
+  fi
+}
+
+setup() {
+  if ! have_ngspice; then
+    apt_install ngspice libngspice0-dev
+  fi
+  if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "pymem needs Python >= 3.11 as python3 (found $(python3 --version 2>&1))." >&2
+    exit 1
+  fi
+  if [ ! -x "$PY" ]; then
+    python3 -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$VENV"; }
+  fi
+  local stamp="$VENV/.pymem-installed"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "== installing pymem and its test tools into $VENV"
+    "$PY" -m pip install -q --upgrade pip >/dev/null
+    "$PY" -m pip install -q -e '.[test]'
+    touch "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  demo) setup; shift; exec "$VENV/bin/pymem" demo "$@" ;;
+  test)
+    setup; shift
+    "$VENV/bin/ruff" check pymem tests benchmarks
+    exec "$PY" -m pytest "$@"
+    ;;
+  *) sed -n '2,6p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,85 @@
+"""The ``pymem`` command line.
+
+Subcommands are small functions that parse, call the library, and print;
+plain text for people, one JSON object with ``--json`` for scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pymem.errors import PymemError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _print_json(obj: dict[str, Any]) -> None:
+    print(json.dumps(obj, indent=2, sort_keys=True, default=float))
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from pymem.backends.doctor import diagnose
+
+    info = diagnose()
+    if args.json:
+        _print_json(info)
+    else:
+        rows = [
+            ("ngspice version", info["ngspice_version"] or "not loaded"),
+            ("ngspice binary", f"{info['binary'] or 'not found'} (version {info['binary_version']})"),
+            ("shared library", info["shared_library"] or "not found"),
+            ("KLU solver", "yes" if info["klu"] else "no"),
+            ("PySpice", info["pyspice_version"] or "not installed"),
+            ("Python", info["python"]),
+        ]
+        for key, value in rows:
+            print(f"{key:16s} {value}")
+        for problem in info["problems"]:
+            print(f"problem: {problem}", file=sys.stderr)
+        print(info["verdict"])
+    return 0 if info["ok"] else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pymem.report.demo import run_demo
+
+    return run_demo(out_dir=args.out, quick=args.quick)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``pymem`` with every subcommand."""
+    parser = argparse.ArgumentParser(prog="pymem", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("doctor", help="check ngspice, its shared library, KLU and PySpice")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("demo", help="run the end-to-end demonstration on built-in defaults")
+    p.add_argument("--out", default="report", help="report folder (default: report)")
+    p.add_argument("--quick", action="store_true", help="smaller arrays, for a fast look")
+    p.set_defaults(func=cmd_demo)
+
+    from pymem.report import commands
+
+    commands.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``pymem`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except PymemError as exc:
+        print(f"pymem: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reports: tables, figures, the demo and the CLI subcommands that print them."""

@@ -1,0 +1,126 @@
+"""ngspice failures surface as pymem exceptions carrying ngspice's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from pymem import backends
+from pymem.backends import locate
+from pymem.errors import (
+    NgspiceNotFoundError,
+    NgspiceSyntaxError,
+    SimulationError,
+    SimulationTimeout,
+    SingularMatrixError,
+    TimestepTooSmallError,
+)
+
+BACKENDS = ["shared", "batch"]
+
+SYNTAX = "syntax\nV1 in 0 1\nR1 in out 1k\nR2 out 0 foo bar\n.op\n.end\n"
+FLOATING = "floating\nV1 in 0 1\nR1 in out 1k\nR2 out 0 1k\nR3 a b 1k\n.op\n.end\n"
+RUNAWAY = (
+    "runaway\nC1 out 0 1p\nB1 0 out I=1e-3*exp(40*v(out))\nR1 out 0 1k\n.ic v(out)=0\n.tran 1n 1u\n.end\n"
+)
+STUCK_AT_START = (
+    "stuck\nV1 in 0 PULSE(0 1 1n 0 0 1n 2n)\nR1 in out 1\nC1 out 0 1e-18\n"
+    "B1 out 0 I = v(out)>0.5 ? 1e3 : -1e3\n.tran 1p 10n\n.end\n"
+)
+NO_ANALYSIS = "nothing\nV1 a 0 1\nR1 a 0 1k\n.end\n"
+LONG_TRAN = "long\nV1 a 0 SIN(0 1 1e6)\nR1 a b 1k\nC1 b 0 1n\n.tran 1p 1 0 1p\n.end\n"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_syntax_error_names_the_deck_line(backend: str) -> None:
+    with pytest.raises(NgspiceSyntaxError, match=r"unknown parameter \(foo\)") as info:
+        backends.run(SYNTAX, backend=backend)
+    assert info.value.deck_line == "line 4: R2 out 0 foo bar"
+    assert "offending deck line: line 4: R2 out 0 foo bar" in str(info.value)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_unknown_subcircuit_is_a_syntax_error(backend: str) -> None:
+    deck = "sub\nV1 a 0 1\nX1 a 0 nosuch\nR1 a 0 1\n.op\n.end\n"
+    with pytest.raises(NgspiceSyntaxError, match=r"(?i)nosuch"):
+        backends.run(deck, backend=backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_singular_matrix_names_the_node(backend: str) -> None:
+    with pytest.raises(SingularMatrixError, match="singular circuit matrix at node 'a'") as info:
+        backends.run(FLOATING, backend=backend)
+    assert info.value.node == "a"
+    assert "check node a" in info.value.ngspice_message
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_timestep_too_small_reports_the_time(backend: str) -> None:
+    with pytest.raises(TimestepTooSmallError, match=r"timestep too small at t = 2\.5\d*e-17 s") as info:
+        backends.run(RUNAWAY, backend=backend)
+    assert info.value.time_s == pytest.approx(2.58e-17, rel=0.01)
+    assert "trouble with node" in info.value.ngspice_message
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_timestep_too_small_at_the_initial_point(backend: str) -> None:
+    with pytest.raises(TimestepTooSmallError, match="initial time point") as info:
+        backends.run(STUCK_AT_START, backend=backend)
+    assert info.value.time_s is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_deck_without_analysis_is_an_error(backend: str) -> None:
+    with pytest.raises(SimulationError, match="ngspice produced no data"):
+        backends.run(NO_ANALYSIS, backend=backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_timeout_stops_the_run(backend: str) -> None:
+    with pytest.raises(SimulationTimeout, match=r"did not finish within 0\.2 s"):
+        backends.run(LONG_TRAN, backend=backend, timeout=0.2)
+
+
+def test_shared_session_is_usable_after_failures() -> None:
+    for deck in (SYNTAX, FLOATING, RUNAWAY):
+        with pytest.raises(SimulationError):
+            backends.run(deck, backend="shared")
+    res = backends.run("ok\nV1 a 0 2\nR1 a 0 4\n.op\n.end\n", backend="shared")
+    assert res.i("v1")[0] == pytest.approx(-0.5, rel=1e-12)
+
+
+def test_bad_binary_variable_names_the_value_and_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYMEM_NGSPICE", "/nonexistent/ngspice")
+    with pytest.raises(NgspiceNotFoundError, match=r"PYMEM_NGSPICE='/nonexistent/ngspice'.*apt-get install"):
+        locate.find_binary()
+
+
+def test_missing_binary_gives_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYMEM_NGSPICE", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(NgspiceNotFoundError, match="apt-get install -y ngspice libngspice0-dev"):
+        locate.find_binary()
+
+
+def test_bad_library_variable_names_the_value_and_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYMEM_NGSPICE_LIBRARY", "/nonexistent/libngspice.so")
+    with pytest.raises(NgspiceNotFoundError, match=r"PYMEM_NGSPICE_LIBRARY=.*not a file.*apt-get install"):
+        locate.find_library()
+
+
+def test_missing_library_gives_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYMEM_NGSPICE_LIBRARY", raising=False)
+    monkeypatch.setattr(locate, "_LIB_DIRS", ("/nonexistent",))
+    monkeypatch.setattr(locate.glob, "glob", lambda pattern: [])
+    monkeypatch.setattr(locate.ctypes.util, "find_library", lambda name: None)
+    with pytest.raises(
+        NgspiceNotFoundError, match=r"libngspice\.so.*apt-get install -y ngspice libngspice0-dev"
+    ):
+        locate.find_library()
+
+
+def test_second_library_in_one_process_is_refused(tmp_path: pytest.TempPathFactory) -> None:
+    from pymem.backends.shared import engine_for
+
+    engine_for()  # the default library is loaded
+    with pytest.raises(NgspiceNotFoundError, match="cannot be loaded twice in one process"):
+        engine_for("/some/other/libngspice.so")
