@@ -21,3 +21,16 @@ ENV_NGSPICE_BINARY = "PYMEM_NGSPICE"
 
 ENV_NGSPICE_LIBRARY = "PYMEM_NGSPICE_LIBRARY"
 """Environment variable naming the libngspice shared library to load (path)."""
+
+SenseKind = Literal["ideal", "tia"]
+"""Column sense amplifiers: an ideal virtual ground, or an op-amp transimpedance amplifier."""
+
+CellKind = Literal["1r", "1t1r"]
+"""Crossbar cells: a bare memristor, or a memristor in series with an NMOS access transistor."""
+
+MvmBackend = Literal["ngspice", "solver", "ideal"]
+"""Ways to compute a crossbar read: ngspice transient, pymem's sparse solver, ideal math."""
+
+SENSES: tuple[str, ...] = get_args(SenseKind)
+CELLS: tuple[str, ...] = get_args(CellKind)
+MVM_BACKENDS: tuple[str, ...] = get_args(MvmBackend)

@@ -92,11 +92,13 @@ class SimResult(Mapping[str, np.ndarray]):
     def __getitem__(self, name: str) -> np.ndarray:
         key = name.lower()
         if key not in self.vectors:
-            raise ParameterError(
-                f"no vector {name!r} in this {self.analysis} result; "
-                f"available: {', '.join(sorted(self.vectors))}"
-            )
+            names = sorted(self.vectors)
+            shown = ", ".join(names[:12]) + (f", ... ({len(names)} in all)" if len(names) > 12 else "")
+            raise ParameterError(f"no vector {name!r} in this {self.analysis} result; available: {shown}")
         return self.vectors[key]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self.vectors
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.vectors)

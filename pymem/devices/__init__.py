@@ -12,10 +12,12 @@ from typing import Any
 from pymem.devices.base import DeviceModel
 from pymem.devices.hp import HPMemristor
 from pymem.devices.waveforms import PWL, Sine, pulse_train, triangle
+from pymem.devices.yakopcic import Yakopcic
 from pymem.errors import ParameterError
 
 REGISTRY: dict[str, type[DeviceModel]] = {
     HPMemristor.name: HPMemristor,
+    Yakopcic.name: Yakopcic,
 }
 
 
@@ -73,6 +75,7 @@ __all__ = [
     "DeviceModel",
     "HPMemristor",
     "Sine",
+    "Yakopcic",
     "get",
     "names",
     "pulse_train",

@@ -26,9 +26,11 @@ from pymem.errors import ParameterError
 from pymem.netlist import primitives as nl
 
 STATE_LEAK_OHM = 1e12
-"""DC path of the state node (to a source at ``x0``): keeps the matrix regular
-and the operating point at ``x0``; with a 1 F capacitor its time constant is
-1e12 s, so it never moves the state during a simulation."""
+"""DC path of the state node: a 1e12 ohm resistor to ground in parallel with a
+current source of x0 / 1e12 A (the Norton form of a leak to a source at
+``x0``, without the extra node). It keeps the matrix regular and the
+operating point at ``x0``; with the 1 F capacitor its time constant is 1e12 s,
+so it never moves the state during a simulation."""
 
 
 class DeviceModel(ABC):
@@ -152,8 +154,8 @@ class DeviceModel(ABC):
             nl.bsource("Bi", "p", "n", self.spice_current(v, x)),
             nl.bsource("Bx", "0", "x", self.spice_dxdt(v, x)),
             "Cx x 0 1 IC={x0}",
-            "Vx0 xr 0 DC {x0}",
-            nl.resistor("Rx", "x", "xr", STATE_LEAK_OHM),
+            nl.resistor("Rx", "x", "0", STATE_LEAK_OHM),
+            f"Ix0 0 x DC {{x0/{nl.fmt(STATE_LEAK_OHM)}}}",
         ]
         comment = f"pymem {self.name} memristor: ports p n; state v(x)\n{self.citation}"
         return nl.subckt(self.subckt_name, ["p", "n"], body, params, comment=comment)

@@ -1,0 +1,295 @@
+"""The crossbar as data: geometry, devices and their states, wires, periphery.
+
+A :class:`Crossbar` says what the circuit is; it builds no text and runs
+nothing itself. ``netlist()`` and ``mvm()`` forward to
+:mod:`pymem.netlist.crossbar` and :mod:`pymem.ops.mvm`.
+
+Topology (the same in the netlist and in the sparse solver)::
+
+    Vin_i --r_driver--> (i,0) --r_row--> (i,1) --r_row--> ... (i,C-1)      word line i
+                          |                 |                   |
+                        cell             cell                 cell         device from word to bit line
+                          |                 |                   |
+    bit line j: (0,j) --r_col--> (1,j) --r_col--> ... (R-1,j) --r_col--> sense amplifier j
+
+Each row has C-1 wire segments after its driver; each column R segments,
+the last one leading to its sense amplifier. A resistance of 0 merges the
+nodes it would join (ideal wire).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from pymem import devices
+from pymem.constants import CELLS, SENSES, CellKind, MvmBackend, SenseKind
+from pymem.devices.base import DeviceModel
+from pymem.errors import ParameterError
+
+DEFAULT_READ_V = 0.1
+"""Read amplitude for models without write thresholds (V)."""
+
+
+def _finite_nonneg(name: str, value: float) -> float:
+    if not (np.isfinite(value) and value >= 0):
+        raise ParameterError(f"{name} must be a finite resistance >= 0 ohm, got {value!r}")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class TIA:
+    """Transimpedance amplifier: a single-pole op-amp with an output clamp and a feedback resistor.
+
+    The op-amp's non-inverting input is grounded; the column drives its
+    inverting input. At DC the column sees a conductance (1 + gain) / r_f_ohm
+    to ground, and the output is -gain times the column-end voltage, clamped
+    to +/- v_sat_v.
+    """
+
+    gain: float = 1e5
+    """Open-loop DC gain (V/V)."""
+    gbw_hz: float = 100e6
+    """Gain-bandwidth product (Hz); the pole sits at gbw_hz / gain."""
+    v_sat_v: float = 1.5
+    """Output swing limit, symmetric (V)."""
+    r_f_ohm: float | None = None
+    """Feedback resistor (ohm); None sizes it per crossbar so the largest possible
+    column current (every input at v_read) drives the output to 80 % of v_sat_v."""
+
+    def __post_init__(self) -> None:
+        for name in ("gain", "gbw_hz", "v_sat_v", "r_f_ohm"):
+            value = getattr(self, name)
+            if name == "r_f_ohm" and value is None:
+                continue
+            if not (np.isfinite(value) and value > 0):
+                raise ParameterError(f"TIA {name} must be finite and > 0, got {value!r}")
+
+
+@dataclass(frozen=True)
+class ADC:
+    """An ideal mid-tread ADC over [-full_scale, +full_scale] with 2**bits - 1 levels."""
+
+    bits: int
+    """Resolution (bits, 1 to 24)."""
+    full_scale: float
+    """Largest magnitude it converts (units of the quantity: A for currents, V for TIA outputs)."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.bits, int) or not 1 <= self.bits <= 24:
+            raise ParameterError(f"ADC bits must be an integer in 1..24, got {self.bits!r}")
+        if not (np.isfinite(self.full_scale) and self.full_scale > 0):
+            raise ParameterError(f"ADC full_scale must be finite and > 0, got {self.full_scale!r}")
+
+    @property
+    def lsb(self) -> float:
+        """Size of one step (units of full_scale)."""
+        return 2 * self.full_scale / (2**self.bits - 1) if self.bits > 1 else self.full_scale
+
+    def quantize(self, y: ArrayLike) -> NDArray[np.float64]:
+        """Clip to the full scale and round to the nearest level; any shape."""
+        y = np.clip(np.asarray(y, dtype=float), -self.full_scale, self.full_scale)
+        return np.round(y / self.lsb) * self.lsb
+
+
+@dataclass(frozen=True)
+class NMOS:
+    """Access transistor of 1T1R cells: ngspice's built-in level-1 MOSFET (Shichman-Hodges)."""
+
+    vto_v: float = 0.5
+    """Threshold voltage (V)."""
+    kp_a_per_v2: float = 2e-4
+    """Transconductance parameter KP = mu Cox (A/V^2)."""
+    w_over_l: float = 10.0
+    """Width over length (dimensionless)."""
+    v_gate_v: float = 1.8
+    """Gate voltage of selected rows (V); unselected rows get 0 V."""
+
+    def __post_init__(self) -> None:
+        for name in ("vto_v", "kp_a_per_v2", "w_over_l", "v_gate_v"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value > 0):
+                raise ParameterError(f"NMOS {name} must be finite and > 0, got {value!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class Crossbar:
+    """A rows x cols array of memristors with line resistance and sense amplifiers.
+
+    Parameters
+    ----------
+    rows, cols : int
+        Array size (>= 1 each).
+    model : DeviceModel or str
+        A device model, or a registry name (``pymem.devices.names()``).
+    states : array_like, shape (rows, cols), optional
+        Each cell's state; default the model's ``x0`` everywhere.
+    r_row_ohm, r_col_ohm : float
+        Wire resistance per segment of word and bit lines (ohm, >= 0).
+    r_driver_ohm : float
+        Output resistance of each row driver (ohm, >= 0).
+    sense : {"ideal", "tia"}
+        Ideal virtual ground (a 0 V source) or a transimpedance amplifier.
+    tia : TIA
+        The amplifier used when ``sense == "tia"``.
+    cell : {"1r", "1t1r"}
+        Bare device, or device plus NMOS access transistor.
+    nmos : NMOS
+        The access transistor used when ``cell == "1t1r"``.
+    adc : ADC, optional
+        Quantiser applied to the outputs.
+    v_read : float, optional
+        Largest read amplitude (V); default half the smaller write threshold,
+        or 0.1 V for a model without thresholds.
+    """
+
+    rows: int
+    cols: int
+    model: DeviceModel | str = "hp"
+    states: Any = None
+    r_row_ohm: float = 0.0
+    r_col_ohm: float = 0.0
+    r_driver_ohm: float = 0.0
+    sense: SenseKind = "ideal"
+    tia: TIA = field(default_factory=TIA)
+    cell: CellKind = "1r"
+    nmos: NMOS = field(default_factory=NMOS)
+    adc: ADC | None = None
+    v_read: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("rows", "cols"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+                raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+        model = devices.get(self.model) if isinstance(self.model, str) else self.model
+        if not isinstance(model, DeviceModel):
+            raise ParameterError(f"model must be a DeviceModel or a registry name, got {self.model!r}")
+        object.__setattr__(self, "model", model)
+        for name in ("r_row_ohm", "r_col_ohm", "r_driver_ohm"):
+            object.__setattr__(self, name, _finite_nonneg(name, getattr(self, name)))
+        if self.sense not in SENSES:
+            raise ParameterError(f"sense={self.sense!r} is unknown; choose one of {SENSES}")
+        if self.cell not in CELLS:
+            raise ParameterError(f"cell={self.cell!r} is unknown; choose one of {CELLS}")
+        shape = (self.rows, self.cols)
+        if self.states is None:
+            x = np.full(shape, float(model.x0))
+        else:
+            x = np.array(self.states, dtype=float)
+            if x.shape != shape:
+                raise ParameterError(f"states has shape {x.shape}, expected (rows, cols) = {shape}")
+        lo, hi = model.x_bounds
+        bad = ~np.isfinite(x) | (x < lo) | (x > hi)
+        if bad.any():
+            i, j = np.argwhere(bad)[0]
+            raise ParameterError(
+                f"state of cell ({i}, {j}) = {float(x[i, j])!r} is outside {model.name}'s range [{lo}, {hi}]"
+            )
+        x.setflags(write=False)
+        object.__setattr__(self, "states", x)
+        limit = self.read_limit_v
+        v_read = min(0.5 * limit, DEFAULT_READ_V) if self.v_read is None else float(self.v_read)
+        if not (np.isfinite(v_read) and v_read > 0):
+            raise ParameterError(f"v_read must be a finite voltage > 0, got {self.v_read!r}")
+        self.check_read_voltage(v_read)
+        object.__setattr__(self, "v_read", v_read)
+        if self.tia.r_f_ohm is None:
+            i_max = v_read * float(np.max(self.conductances().sum(axis=0)))
+            object.__setattr__(self, "tia", replace(self.tia, r_f_ohm=0.8 * self.tia.v_sat_v / i_max))
+
+    # ----- derived -------------------------------------------------------------
+    @property
+    def device(self) -> DeviceModel:
+        """The device model (resolved from a name if one was given)."""
+        assert isinstance(self.model, DeviceModel)
+        return self.model
+
+    @property
+    def read_limit_v(self) -> float:
+        """Largest voltage magnitude a read may put on a cell: the smaller write threshold (V)."""
+        th = self.device.thresholds
+        return float(min(-th[0], th[1])) if th else np.inf
+
+    def check_read_voltage(self, v: ArrayLike) -> None:
+        """Refuse read inputs whose magnitude reaches a write threshold.
+
+        Raises
+        ------
+        ParameterError
+            Naming the threshold, when any |v| >= the smaller threshold.
+        """
+        v = np.asarray(v, dtype=float)
+        if not np.all(np.isfinite(v)):
+            raise ParameterError("read voltages must be finite; found NaN or inf in the input")
+        th = self.device.thresholds
+        if th is None or v.size == 0:
+            return
+        v_neg, v_pos = th
+        if np.max(v) >= v_pos or np.min(v) <= v_neg:
+            worst = float(np.max(v)) if np.max(v) >= v_pos else float(np.min(v))
+            raise ParameterError(
+                f"read voltage {worst!r} V would cross {self.device.name}'s write threshold "
+                f"(v_neg={v_neg!r} V, v_pos={v_pos!r} V) and disturb the stored states; "
+                f"read with |v| < {min(-v_neg, v_pos)!r} V"
+            )
+
+    def conductances(self, v_read: float | None = None) -> NDArray[np.float64]:
+        """Chord conductance I/V of every cell at ``v_read`` (S), shape (rows, cols)."""
+        return self.device.conductance(self.states, self.v_read if v_read is None else v_read)
+
+    def with_states(self, states: ArrayLike) -> Crossbar:
+        """A copy with new cell states."""
+        return replace(self, states=np.asarray(states, dtype=float))
+
+    def with_conductances(self, g: ArrayLike, v_read: float | None = None) -> Crossbar:
+        """A copy whose cells have chord conductances ``g`` (S) at ``v_read``."""
+        g = np.asarray(g, dtype=float)
+        if g.shape != (self.rows, self.cols):
+            raise ParameterError(f"conductances have shape {g.shape}, expected {(self.rows, self.cols)}")
+        return self.with_states(
+            self.device.state_for_conductance(g, self.v_read if v_read is None else v_read)
+        )
+
+    def check_inputs(self, v: ArrayLike) -> NDArray[np.float64]:
+        """Validate read inputs; return them as (batch, rows) float array."""
+        arr = np.asarray(v, dtype=float)
+        batch = np.atleast_2d(arr)
+        if arr.ndim > 2 or batch.shape[1] != self.rows:
+            raise ParameterError(
+                f"input voltages have shape {arr.shape}; expected ({self.rows},) or (batch, {self.rows})"
+            )
+        self.check_read_voltage(batch)
+        return batch
+
+    def random_inputs(self, batch: int, seed: int = 0) -> NDArray[np.float64]:
+        """Uniform read voltages in [0, v_read] (V), shape (batch, rows), reproducible from ``seed``."""
+        rng = np.random.default_rng(seed)
+        return rng.uniform(0.0, float(self.v_read), size=(batch, self.rows))
+
+    # ----- forwarders to the layers below ----------------------------------------
+    def netlist(self, v: ArrayLike | None = None, **options: Any) -> str:
+        """The ngspice deck of a read of inputs ``v``; see :func:`pymem.netlist.crossbar.read_deck`."""
+        from pymem.netlist.crossbar import read_deck
+
+        return read_deck(self, self.random_inputs(1) if v is None else v, **options)
+
+    def mvm(self, v: ArrayLike, backend: MvmBackend = "solver", **options: Any) -> Any:
+        """Read: the matrix-vector product of inputs ``v``; see :func:`pymem.ops.mvm.mvm`."""
+        from pymem.ops.mvm import mvm
+
+        return mvm(self, v, backend=backend, **options)
+
+
+def random_crossbar(
+    rows: int, cols: int, model: str | DeviceModel = "hp", seed: int = 0, **kw: Any
+) -> Crossbar:
+    """A crossbar with states drawn uniformly inside the model's range (10 % margins), from ``seed``."""
+    m = devices.get(model) if isinstance(model, str) else model
+    lo, hi = m.x_bounds
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(lo + 0.1 * (hi - lo), hi - 0.1 * (hi - lo), size=(rows, cols))
+    return Crossbar(rows, cols, model=m, states=x, **kw)

@@ -1,0 +1,201 @@
+"""Crossbar decks: text only, deterministic bytes, node names that say where they are.
+
+Node names (lower case in ngspice's output):
+
+- ``in{i}``: driver source of row i (when ``r_driver_ohm > 0``);
+- ``r{i}c{j}_wl`` / ``r{i}c{j}_bl``: word and bit line at cell (i, j)
+  (``r{i}_wl`` / ``c{j}_bl`` when that wire's resistance is 0);
+- ``r{i}c{j}_m``: between device and access transistor (1T1R);
+- ``c{j}_out``: end of bit line j at its sense amplifier; ``c{j}_vo``: TIA output;
+- ``xm{i}_{j}.x``: the state of cell (i, j).
+
+Elements: ``Vin{i}`` drivers, ``Rdrv{i}``, ``Rwl{i}_{j}`` (row i, between
+columns j and j+1), ``Rbl{i}_{j}`` (column j, below row i), ``Xm{i}_{j}``
+devices, ``Mt{i}_{j}`` transistors, ``Vg{i}`` gate lines, ``Vsense{j}`` (ideal
+sensing) or ``Xtia{j}`` with ``Rf{j}`` (TIA).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from pymem.errors import ParameterError
+from pymem.netlist import primitives as nl
+
+if TYPE_CHECKING:
+    from pymem.crossbar.spec import TIA, Crossbar
+
+OPAMP_SUBCKT = "pymem_opamp"
+NMOS_MODEL = "pymem_nmos"
+READ_OPTIONS = {"reltol": 1e-9, "abstol": 1e-18, "vntol": 1e-12}
+"""Tolerances of reads: ngspice's Newton stops when updates fall below
+reltol * |v| + vntol, so these make its outputs exact to about 1e-9."""
+
+
+def opamp_subckt(tia: TIA) -> str:
+    """Single-pole op-amp macromodel with a clamped output: ports ``inp inn out``.
+
+    A transconductance of 1 S into ``R = gain`` gives the DC gain; ``C =
+    1 / (2 pi gbw)`` puts the pole at ``gbw / gain``; the output is a
+    voltage source following the internal node, clamped to +/- ``vsat``.
+    """
+    body = [
+        "Gin 0 p inp inn 1",
+        "Rp p 0 {gain}",
+        "Cp p 0 {1/(6.283185307179586*gbw)}",
+        nl.bsource("Bout", "out", "0", "min(max(v(p),-vsat),vsat)", kind="V"),
+    ]
+    params = {"gain": tia.gain, "gbw": tia.gbw_hz, "vsat": tia.v_sat_v}
+    return nl.subckt(
+        OPAMP_SUBCKT,
+        ["inp", "inn", "out"],
+        body,
+        params,
+        comment="pymem op-amp: single pole (gain, gbw in Hz), output clamped to +/-vsat V",
+    )
+
+
+def nmos_model_line(xb: Crossbar) -> str:
+    """``.model`` line of the access transistor: ngspice's level-1 NMOS, no body effect."""
+    m = xb.nmos
+    return (
+        f".model {NMOS_MODEL} nmos level=1 vto={nl.fmt(m.vto_v)} kp={nl.fmt(m.kp_a_per_v2)} "
+        "gamma=0 lambda=0 phi=0.6"
+    )
+
+
+def wl_node(xb: Crossbar, i: int, j: int) -> str:
+    """Word-line node at cell (i, j)."""
+    return f"r{i}c{j}_wl" if xb.r_row_ohm > 0 else f"r{i}_wl"
+
+
+def bl_node(xb: Crossbar, i: int, j: int) -> str:
+    """Bit-line node at cell (i, j)."""
+    return f"r{i}c{j}_bl" if xb.r_col_ohm > 0 else f"c{j}_bl"
+
+
+def out_node(xb: Crossbar, j: int) -> str:
+    """Node of column j at its sense amplifier."""
+    return f"c{j}_out" if xb.r_col_ohm > 0 else bl_node(xb, 0, j)
+
+
+def source_node(xb: Crossbar, i: int) -> str:
+    """Node the driver of row i holds at the input voltage."""
+    return f"in{i}" if xb.r_driver_ohm > 0 else wl_node(xb, i, 0)
+
+
+def state_vector(i: int, j: int) -> str:
+    """Name of the vector holding the state of cell (i, j)."""
+    return f"v(xm{i}_{j}.x)"
+
+
+def read_times(n_vectors: int, t_read_s: float) -> np.ndarray:
+    """Times (s) at which the outputs of each input vector are sampled: the end of its hold."""
+    return t_read_s * np.arange(1, n_vectors + 1)
+
+
+def _driver_wave(values: np.ndarray, t_read_s: float, t_edge_s: float) -> str:
+    times = [0.0]
+    volts = [float(values[0])]
+    for k in range(1, values.size):
+        times += [k * t_read_s, k * t_read_s + t_edge_s]
+        volts += [float(values[k - 1]), float(values[k])]
+    times.append(values.size * t_read_s)
+    volts.append(float(values[-1]))
+    return nl.pwl(times, volts)
+
+
+def array_lines(xb: Crossbar) -> list[str]:
+    """Element lines of wires, devices, access transistors and sense amplifiers (no drivers)."""
+    R, C = xb.rows, xb.cols
+    lines: list[str] = []
+    name = xb.device.subckt_name
+    x = xb.states
+    for i in range(R):
+        if xb.r_driver_ohm > 0:
+            lines.append(nl.resistor(f"Rdrv{i}", f"in{i}", wl_node(xb, i, 0), xb.r_driver_ohm))
+        for j in range(C):
+            if xb.r_row_ohm > 0 and j + 1 < C:
+                lines.append(
+                    nl.resistor(f"Rwl{i}_{j}", wl_node(xb, i, j), wl_node(xb, i, j + 1), xb.r_row_ohm)
+                )
+            if xb.r_col_ohm > 0:
+                below = bl_node(xb, i + 1, j) if i + 1 < R else out_node(xb, j)
+                lines.append(nl.resistor(f"Rbl{i}_{j}", bl_node(xb, i, j), below, xb.r_col_ohm))
+            if xb.cell == "1t1r":
+                mid = f"r{i}c{j}_m"
+                lines.append(nl.instance(f"Xm{i}_{j}", [wl_node(xb, i, j), mid], name, {"x0": x[i, j]}))
+                lines.append(
+                    f"Mt{i}_{j} {mid} g{i} {bl_node(xb, i, j)} 0 {NMOS_MODEL} w={nl.fmt(10e-6 * xb.nmos.w_over_l)} l=1e-05"
+                )
+            else:
+                lines.append(
+                    nl.instance(f"Xm{i}_{j}", [wl_node(xb, i, j), bl_node(xb, i, j)], name, {"x0": x[i, j]})
+                )
+    if xb.cell == "1t1r":
+        for i in range(R):
+            lines.append(nl.vsource(f"Vg{i}", f"g{i}", "0", xb.nmos.v_gate_v))
+    for j in range(C):
+        if xb.sense == "ideal":
+            lines.append(nl.vsource(f"Vsense{j}", out_node(xb, j), "0", 0.0))
+        else:
+            lines.append(nl.instance(f"Xtia{j}", ["0", out_node(xb, j), f"c{j}_vo"], OPAMP_SUBCKT))
+            lines.append(nl.resistor(f"Rf{j}", out_node(xb, j), f"c{j}_vo", xb.tia.r_f_ohm))
+    return lines
+
+
+def read_deck(
+    xb: Crossbar,
+    v: ArrayLike,
+    t_read_s: float = 1e-6,
+    t_edge_s: float = 1e-9,
+    title: str | None = None,
+) -> str:
+    """A transient deck that applies each input vector for ``t_read_s`` and holds it.
+
+    Parameters
+    ----------
+    xb : Crossbar
+        The array.
+    v : array_like, shape (rows,) or (batch, rows)
+        Read voltages (V); vector k is applied from ``k t_read_s`` (after an
+        edge of ``t_edge_s``) to ``(k + 1) t_read_s``, when it is sampled.
+    t_read_s, t_edge_s : float
+        Hold time per vector and input transition time (s).
+    title : str, optional
+        First line of the deck.
+
+    Returns
+    -------
+    str
+        A complete deck, runnable by ``ngspice -b``: the device and op-amp
+        subcircuits are included.
+    """
+    batch = xb.check_inputs(v)
+    if not (t_edge_s > 0 and t_read_s > 2 * t_edge_s):
+        raise ParameterError(
+            f"need 0 < t_edge_s < t_read_s / 2, got t_edge_s={t_edge_s!r}, t_read_s={t_read_s!r}"
+        )
+    n = batch.shape[0]
+    header = (
+        f"* pymem crossbar read: {xb.rows}x{xb.cols} {xb.device.name}, cell {xb.cell}, sense {xb.sense}\n"
+        f"* r_row={xb.r_row_ohm!r} r_col={xb.r_col_ohm!r} r_driver={xb.r_driver_ohm!r} ohm; "
+        f"{n} input vector(s), {t_read_s!r} s each"
+    )
+    lines = [header, xb.device.subckt()]
+    if xb.sense == "tia":
+        lines.append(opamp_subckt(xb.tia))
+    if xb.cell == "1t1r":
+        lines.append(nmos_model_line(xb))
+    for i in range(xb.rows):
+        wave = _driver_wave(batch[:, i], t_read_s, t_edge_s)
+        lines.append(nl.vsource(f"Vin{i}", source_node(xb, i), "0", float(batch[0, i]), wave))
+    lines += array_lines(xb)
+    lines.append(nl.options(**READ_OPTIONS))
+    stop = n * t_read_s
+    lines.append(nl.tran(t_read_s / 10, stop, 0.0, t_read_s / 4, uic=True))
+    default_title = f"pymem crossbar {xb.rows}x{xb.cols} {xb.device.name} {xb.cell} {xb.sense} read"
+    return nl.deck(title or default_title, lines)

@@ -1,0 +1,348 @@
+"""Exact nodal analysis of a crossbar read in ``scipy.sparse``.
+
+The same circuit as the netlist (see :mod:`pymem.crossbar.spec`): drivers,
+word- and bit-line segments, one device per cell, and a sense amplifier per
+column (an ideal virtual ground, or a TIA: at DC a conductance
+(1 + A) / R_f to ground at the column end, the output -A times that node's
+voltage, clamped at +/- v_sat).
+
+Ohmic devices (current linear in voltage: HP, VTEAM) make the whole read
+linear: y = M v. The solver factorises the nodal matrix once and computes the
+transfer matrix M (cols x rows) from one adjoint solve per column, so a batch
+of any size costs one dense product. Nonlinear devices (Yakopcic,
+Stanford-PKU) are solved by Newton's method per input vector, with the
+model's own ``current(v, x)``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from numpy.typing import ArrayLike, NDArray
+
+from pymem.crossbar.spec import Crossbar
+from pymem.errors import ParameterError, SimulationError
+
+_NEWTON_MAX_ITER = 100
+_CHUNK = 64
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """Outputs of a solved read.
+
+    Attributes
+    ----------
+    y : ndarray, shape (batch, cols)
+        Column output currents (A): current into each sense amplifier; for a
+        TIA the current its output implies, -v_out / R_f.
+    v_out : ndarray, shape (batch, cols) or None
+        TIA output voltages (V); None for ideal sensing.
+    newton_iterations : ndarray of int, shape (batch,)
+        Newton iterations per vector (0 for the linear path).
+    seconds : float
+        Wall time of the solve (s), factorisation included when it happened here.
+    """
+
+    y: NDArray[np.float64]
+    v_out: NDArray[np.float64] | None
+    newton_iterations: NDArray[np.int64]
+    seconds: float
+
+
+class _Topology:
+    """Node numbering and the linear (wire, driver, sense) part of the circuit."""
+
+    def __init__(self, xb: Crossbar) -> None:
+        R, C = xb.rows, xb.cols
+        ids = np.arange(R * C).reshape(R, C)
+        # word-line nodes
+        if xb.r_row_ohm > 0:
+            self.wl = ids.copy()
+        else:
+            self.wl = np.repeat(np.arange(R)[:, None], C, axis=1)
+        n = int(self.wl.max()) + 1
+        # bit-line nodes, and the column-end node of each sense amplifier
+        if xb.r_col_ohm > 0:
+            self.bl = n + ids
+            n += R * C
+            self.out = n + np.arange(C)
+            n += C
+        else:
+            self.bl = n + np.repeat(np.arange(C)[None, :], R, axis=0)
+            self.out = n + np.arange(C)
+            n += C
+        # driver source nodes
+        if xb.r_driver_ohm > 0:
+            self.src = n + np.arange(R)
+            n += R
+        else:
+            self.src = self.wl[:, 0].copy()
+        self.n = n
+        rows_i, cols_j, vals = [], [], []
+
+        def edge(a: NDArray, b: NDArray, g: float) -> None:
+            a, b = np.ravel(a), np.ravel(b)
+            rows_i.extend([a, b, a, b])
+            cols_j.extend([a, b, b, a])
+            vals.extend([np.full(a.size, g), np.full(a.size, g), np.full(a.size, -g), np.full(a.size, -g)])
+
+        if xb.r_row_ohm > 0 and C > 1:
+            edge(self.wl[:, :-1], self.wl[:, 1:], 1.0 / xb.r_row_ohm)
+        if xb.r_col_ohm > 0:
+            if R > 1:
+                edge(self.bl[:-1, :], self.bl[1:, :], 1.0 / xb.r_col_ohm)
+            edge(self.bl[-1, :], self.out, 1.0 / xb.r_col_ohm)
+        if xb.r_driver_ohm > 0:
+            edge(self.src, self.wl[:, 0], 1.0 / xb.r_driver_ohm)
+        self.g_sense = 0.0
+        if xb.sense == "tia":
+            self.g_sense = (1.0 + xb.tia.gain) / xb.tia.r_f_ohm
+            rows_i.append(self.out)
+            cols_j.append(self.out)
+            vals.append(np.full(C, self.g_sense))
+        ii = np.concatenate(rows_i) if rows_i else np.zeros(0, int)
+        jj = np.concatenate(cols_j) if cols_j else np.zeros(0, int)
+        vv = np.concatenate(vals) if vals else np.zeros(0)
+        self.lin = sp.csr_matrix((vv, (ii, jj)), shape=(n, n))
+        # fixed nodes: sources (values = inputs), and the virtual grounds of ideal sensing
+        fixed = [self.src]
+        if xb.sense == "ideal":
+            fixed.append(self.out)
+        fixed_ids = np.unique(np.concatenate(fixed))
+        if np.intersect1d(self.src, self.out).size:
+            raise ParameterError(
+                "with r_driver_ohm = r_row_ohm = r_col_ohm = 0 and ideal sensing the inputs are "
+                "shorted to the virtual grounds; give the wires or drivers a resistance"
+            )
+        self.fixed = fixed_ids
+        mask = np.ones(n, bool)
+        mask[fixed_ids] = False
+        self.free = np.flatnonzero(mask)
+        self.pos = -np.ones(n, int)
+        self.pos[self.free] = np.arange(self.free.size)
+
+
+class CrossbarSolver:
+    """Solve reads of one crossbar; the factorisation is reused across calls.
+
+    Parameters
+    ----------
+    xbar : Crossbar
+        The array (its states are fixed for the solver's lifetime).
+    """
+
+    def __init__(self, xbar: Crossbar) -> None:
+        if xbar.cell != "1r":
+            raise ParameterError(
+                f"the sparse solver handles cell='1r' only so far; got cell={xbar.cell!r} "
+                "(use backend='ngspice' for 1T1R arrays)"
+            )
+        self.xbar = xbar
+        self.topo = _Topology(xbar)
+        v_probe = float(xbar.v_read)
+        i1 = xbar.device.current(v_probe, xbar.states)
+        i2 = xbar.device.current(2 * v_probe, xbar.states)
+        self.ohmic = bool(np.allclose(i2, 2 * i1, rtol=1e-12, atol=0))
+        self.g_cell = np.asarray(i1 / v_probe, dtype=float)
+        self._transfer: NDArray[np.float64] | None = None
+        self.factorize_seconds = 0.0
+
+    # ----- assembly --------------------------------------------------------------
+    def _cell_matrix(self, g: NDArray[np.float64]) -> sp.csr_matrix:
+        t = self.topo
+        a, b, gv = t.wl.ravel(), t.bl.ravel(), g.ravel()
+        ii = np.concatenate([a, b, a, b])
+        jj = np.concatenate([a, b, b, a])
+        vv = np.concatenate([gv, gv, -gv, -gv])
+        return sp.csr_matrix((vv, (ii, jj)), shape=(t.n, t.n))
+
+    def _fixed_values(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Voltages of all nodes with fixed values set (free nodes 0), shape (batch, n)."""
+        full = np.zeros((v.shape[0], self.topo.n))
+        full[:, self.topo.src] = v
+        return full
+
+    def _output_rows(self, full_matrix: sp.csr_matrix) -> sp.csr_matrix:
+        """Rows giving the current into each sense amplifier from the array side (cols x n)."""
+        t = self.topo
+        if self.xbar.r_col_ohm > 0:
+            g = 1.0 / self.xbar.r_col_ohm
+            last = t.bl[-1, :]
+            cols = self.xbar.cols
+            data = np.concatenate([np.full(cols, g), np.full(cols, -g)])
+            ii = np.concatenate([np.arange(cols), np.arange(cols)])
+            jj = np.concatenate([last, t.out])
+            return sp.csr_matrix((data, (ii, jj)), shape=(cols, t.n))
+        # merged bit line: the sense node collects every cell current of its column
+        cell = self._cell_matrix(self.g_cell)
+        rows = -cell[t.out, :].tocsr()
+        return rows
+
+    # ----- linear path -------------------------------------------------------------
+    def transfer_matrix(self) -> NDArray[np.float64]:
+        """M (cols x rows, siemens) with y = M v for unsaturated reads of ohmic devices."""
+        if not self.ohmic:
+            raise ParameterError(f"{self.xbar.device.name} is not ohmic: its read is not linear in v")
+        if self._transfer is None:
+            t0 = time.perf_counter()
+            t = self.topo
+            full = (self.topo.lin + self._cell_matrix(self.g_cell)).tocsr()
+            out = self._output_rows(full)
+            if t.free.size == 0:
+                self._transfer = out[:, t.src].toarray()
+                return self._transfer
+            a = full[t.free][:, t.free].tocsc()
+            lu = spla.splu(a, permc_spec="MMD_AT_PLUS_A")
+            c_f = out[:, t.free].tocsc()  # (cols, n_free), sparse
+            c_fixed = out[:, t.src].toarray()  # (cols, rows)
+            l_f_src = full[t.free][:, t.src].tocsc()  # (n_free, rows), sparse
+            m = c_fixed.copy()
+            # y = c_f v_free + c_fixed v, v_free = -a^-1 L_f,src v  =>  M = c_fixed - (a^-T c_f^T)^T L_f,src
+            for start in range(0, self.xbar.cols, _CHUNK):
+                stop = min(start + _CHUNK, self.xbar.cols)
+                z = lu.solve(c_f[start:stop].toarray().T, trans="T")  # (n_free, chunk)
+                m[start:stop] -= (l_f_src.T @ z).T
+            self._transfer = m
+            self.factorize_seconds = time.perf_counter() - t0
+        return self._transfer
+
+    # ----- general path ---------------------------------------------------------------
+    def _solve_one(
+        self, v: NDArray[np.float64], saturated: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], int]:
+        """Node voltages for one input vector; ``saturated`` holds +/-v_sat or 0 per column."""
+        t = self.topo
+        xb = self.xbar
+        lin = t.lin.tolil(copy=True)
+        rhs_sense = np.zeros(t.n)
+        if xb.sense == "tia":
+            sat = saturated != 0
+            g_f = 1.0 / xb.tia.r_f_ohm
+            for j in np.flatnonzero(sat):
+                node = t.out[j]
+                lin[node, node] += g_f - t.g_sense
+                rhs_sense[node] += g_f * saturated[j]
+        lin = lin.tocsr()
+        full_v = self._fixed_values(v[None, :])[0]
+        states = xb.states
+        model = xb.device
+        a_idx, b_idx = t.wl.ravel(), t.bl.ravel()
+        x = states.ravel()
+        iterations = 0
+        g = self.g_cell.ravel()
+        # start from the chord-conductance (linear) solution
+        for it in range(_NEWTON_MAX_ITER):
+            matrix = (lin + self._cell_matrix(g.reshape(states.shape))).tocsr()
+            if it == 0 or not self.ohmic:
+                vcell = full_v[a_idx] - full_v[b_idx]
+                if it == 0:
+                    i_cell = g * vcell
+                else:
+                    i_cell = model.current(vcell, x)
+                # residual KCL at free nodes: lin*v + device currents - sense injections
+                inj = np.zeros(t.n)
+                np.add.at(inj, a_idx, i_cell)
+                np.add.at(inj, b_idx, -i_cell)
+                if it == 0:
+                    resid = matrix @ full_v - rhs_sense
+                else:
+                    resid = lin @ full_v + inj - rhs_sense
+                if t.free.size == 0:
+                    break
+                r_free = resid[t.free]
+                a = matrix[t.free][:, t.free].tocsc()
+                dv = np.atleast_1d(spla.spsolve(a, -r_free))
+                full_v[t.free] += dv
+                iterations = it
+                scale = max(float(np.max(np.abs(full_v))), 1e-30)
+                if self.ohmic:
+                    break
+                if it > 0 and np.max(np.abs(dv)) <= 1e-14 * scale:
+                    break
+                # Jacobian for the next step: dI/dV at the new point
+                vcell = full_v[a_idx] - full_v[b_idx]
+                h = 1e-6 * np.maximum(np.abs(vcell), 1e-3)
+                g = (model.current(vcell + h, x) - model.current(vcell - h, x)) / (2 * h)
+        else:
+            raise SimulationError(
+                f"Newton did not converge in {_NEWTON_MAX_ITER} iterations for {model.name}; "
+                "lower the read voltage or check the device parameters"
+            )
+        return full_v, iterations
+
+    def solve(self, v: ArrayLike) -> SolveResult:
+        """Solve reads of inputs ``v`` (V), shape (rows,) or (batch, rows)."""
+        t0 = time.perf_counter()
+        xb = self.xbar
+        batch = xb.check_inputs(v)
+        n_vec = batch.shape[0]
+        iters = np.zeros(n_vec, dtype=np.int64)
+        if self.ohmic:
+            m = self.transfer_matrix()
+            y = batch @ m.T
+            v_out = None
+            if xb.sense == "tia":
+                v_node = y / self.topo.g_sense  # column-end voltage
+                v_out = -xb.tia.gain * v_node
+                bad = np.any(np.abs(v_out) > xb.tia.v_sat_v, axis=1)
+                for k in np.flatnonzero(bad):
+                    y[k], v_out[k], iters[k] = self._solve_tia(batch[k])
+                y = -v_out / xb.tia.r_f_ohm
+            return SolveResult(y=y, v_out=v_out, newton_iterations=iters, seconds=time.perf_counter() - t0)
+        y = np.empty((n_vec, xb.cols))
+        v_out = np.empty((n_vec, xb.cols)) if xb.sense == "tia" else None
+        for k in range(n_vec):
+            if xb.sense == "tia":
+                yk, vo, iters[k] = self._solve_tia(batch[k])
+                y[k] = -vo / xb.tia.r_f_ohm
+                v_out[k] = vo  # type: ignore[index]
+            else:
+                full_v, iters[k] = self._solve_one(batch[k], np.zeros(xb.cols))
+                y[k] = self._currents_into_sense(full_v)
+        return SolveResult(y=y, v_out=v_out, newton_iterations=iters, seconds=time.perf_counter() - t0)
+
+    def _currents_into_sense(self, full_v: NDArray[np.float64]) -> NDArray[np.float64]:
+        t = self.topo
+        xb = self.xbar
+        if xb.r_col_ohm > 0:
+            return (full_v[t.bl[-1, :]] - full_v[t.out]) / xb.r_col_ohm
+        vcell = full_v[t.wl] - full_v[t.bl]
+        return np.asarray(xb.device.current(vcell, xb.states), dtype=float).sum(axis=0)
+
+    def _solve_tia(self, v: NDArray[np.float64]) -> tuple[NDArray, NDArray, int]:
+        """One TIA read with output clamping, by active-set iteration on the saturated columns."""
+        xb = self.xbar
+        sat = np.zeros(xb.cols)
+        total = 0
+        for _ in range(xb.cols + 2):
+            full_v, it = self._solve_one(v, sat)
+            total += it + 1
+            node = full_v[self.topo.out]
+            v_lin = -xb.tia.gain * node
+            new_sat = np.where(v_lin > xb.tia.v_sat_v, xb.tia.v_sat_v, 0.0)
+            new_sat = np.where(v_lin < -xb.tia.v_sat_v, -xb.tia.v_sat_v, new_sat)
+            # a saturated column stays so while its unclamped drive still exceeds the rail
+            keep = (sat != 0) & (np.sign(v_lin) == np.sign(sat)) & (np.abs(v_lin) >= xb.tia.v_sat_v)
+            new_sat = np.where(keep, sat, new_sat)
+            if np.array_equal(new_sat, sat):
+                v_out = np.where(sat != 0, sat, v_lin)
+                return self._currents_into_sense(full_v), v_out, total
+            sat = new_sat
+        raise SimulationError("TIA saturation pattern did not settle; lower the inputs or r_f_ohm")
+
+    def node_voltages(self, v: ArrayLike) -> dict[str, NDArray[np.float64]]:
+        """Word- and bit-line voltages at every cell for one input vector (V), each (rows, cols)."""
+        xb = self.xbar
+        vec = xb.check_inputs(v)
+        if vec.shape[0] != 1:
+            raise ParameterError(f"node_voltages takes one input vector, got {vec.shape[0]}")
+        if xb.sense == "tia":
+            full_v = self._solve_one(vec[0], np.zeros(xb.cols))[0]
+        else:
+            full_v = self._solve_one(vec[0], np.zeros(xb.cols))[0]
+        return {"wl": full_v[self.topo.wl], "bl": full_v[self.topo.bl]}
