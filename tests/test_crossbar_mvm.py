@@ -162,5 +162,5 @@ def test_bad_inputs_are_refused() -> None:
         xb.mvm([0.01, 0.0, 0.0], backend="gpu")
     with pytest.raises(ParameterError, match="TIA r_f_ohm must be finite and > 0, got -5"):
         TIA(r_f_ohm=-5)
-    with pytest.raises(ParameterError, match="ADC bits must be an integer in 1..24, got 0"):
+    with pytest.raises(ParameterError, match=r"ADC bits must be an integer in 1\.\.24, got 0"):
         ADC(bits=0, full_scale=1.0)

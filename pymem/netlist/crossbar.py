@@ -128,9 +128,8 @@ def array_lines(xb: Crossbar) -> list[str]:
             if xb.cell == "1t1r":
                 mid = f"r{i}c{j}_m"
                 lines.append(nl.instance(f"Xm{i}_{j}", [wl_node(xb, i, j), mid], name, {"x0": x[i, j]}))
-                lines.append(
-                    f"Mt{i}_{j} {mid} g{i} {bl_node(xb, i, j)} 0 {NMOS_MODEL} w={nl.fmt(10e-6 * xb.nmos.w_over_l)} l=1e-05"
-                )
+                width = nl.fmt(10e-6 * xb.nmos.w_over_l)
+                lines.append(f"Mt{i}_{j} {mid} g{i} {bl_node(xb, i, j)} 0 {NMOS_MODEL} w={width} l=1e-05")
             else:
                 lines.append(
                     nl.instance(f"Xm{i}_{j}", [wl_node(xb, i, j), bl_node(xb, i, j)], name, {"x0": x[i, j]})

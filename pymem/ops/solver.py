@@ -229,45 +229,35 @@ class CrossbarSolver:
                 rhs_sense[node] += g_f * saturated[j]
         lin = lin.tocsr()
         full_v = self._fixed_values(v[None, :])[0]
-        states = xb.states
+        if t.free.size == 0:
+            return full_v, 0
         model = xb.device
         a_idx, b_idx = t.wl.ravel(), t.bl.ravel()
-        x = states.ravel()
-        iterations = 0
+        x = xb.states.ravel()
+
+        def newton_step(g: NDArray[np.float64], resid: NDArray[np.float64]) -> NDArray[np.float64]:
+            jac = (lin + self._cell_matrix(g.reshape(xb.states.shape))).tocsr()
+            dv = np.atleast_1d(spla.spsolve(jac[t.free][:, t.free].tocsc(), -resid[t.free]))
+            full_v[t.free] += dv
+            return dv
+
+        # the linear solution with chord conductances; exact for ohmic devices
         g = self.g_cell.ravel()
-        # start from the chord-conductance (linear) solution
-        for it in range(_NEWTON_MAX_ITER):
-            matrix = (lin + self._cell_matrix(g.reshape(states.shape))).tocsr()
-            if it == 0 or not self.ohmic:
-                vcell = full_v[a_idx] - full_v[b_idx]
-                if it == 0:
-                    i_cell = g * vcell
-                else:
-                    i_cell = model.current(vcell, x)
-                # residual KCL at free nodes: lin*v + device currents - sense injections
-                inj = np.zeros(t.n)
-                np.add.at(inj, a_idx, i_cell)
-                np.add.at(inj, b_idx, -i_cell)
-                if it == 0:
-                    resid = matrix @ full_v - rhs_sense
-                else:
-                    resid = lin @ full_v + inj - rhs_sense
-                if t.free.size == 0:
-                    break
-                r_free = resid[t.free]
-                a = matrix[t.free][:, t.free].tocsc()
-                dv = np.atleast_1d(spla.spsolve(a, -r_free))
-                full_v[t.free] += dv
-                iterations = it
-                scale = max(float(np.max(np.abs(full_v))), 1e-30)
-                if self.ohmic:
-                    break
-                if it > 0 and np.max(np.abs(dv)) <= 1e-14 * scale:
-                    break
-                # Jacobian for the next step: dI/dV at the new point
-                vcell = full_v[a_idx] - full_v[b_idx]
-                h = 1e-6 * np.maximum(np.abs(vcell), 1e-3)
-                g = (model.current(vcell + h, x) - model.current(vcell - h, x)) / (2 * h)
+        chord = (lin + self._cell_matrix(self.g_cell)).tocsr()
+        newton_step(g, chord @ full_v - rhs_sense)
+        if self.ohmic:
+            return full_v, 0
+        for iterations in range(1, _NEWTON_MAX_ITER + 1):  # noqa: B007 (returned below)
+            vcell = full_v[a_idx] - full_v[b_idx]
+            i_cell = model.current(vcell, x)
+            inj = np.zeros(t.n)
+            np.add.at(inj, a_idx, i_cell)
+            np.add.at(inj, b_idx, -i_cell)
+            h = 1e-6 * np.maximum(np.abs(vcell), 1e-3)
+            g = (model.current(vcell + h, x) - model.current(vcell - h, x)) / (2 * h)
+            dv = newton_step(g, lin @ full_v + inj - rhs_sense)
+            if np.max(np.abs(dv)) <= 1e-14 * max(float(np.max(np.abs(full_v))), 1e-30):
+                break
         else:
             raise SimulationError(
                 f"Newton did not converge in {_NEWTON_MAX_ITER} iterations for {model.name}; "
@@ -298,7 +288,7 @@ class CrossbarSolver:
         v_out = np.empty((n_vec, xb.cols)) if xb.sense == "tia" else None
         for k in range(n_vec):
             if xb.sense == "tia":
-                yk, vo, iters[k] = self._solve_tia(batch[k])
+                _, vo, iters[k] = self._solve_tia(batch[k])
                 y[k] = -vo / xb.tia.r_f_ohm
                 v_out[k] = vo  # type: ignore[index]
             else:
