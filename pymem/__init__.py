@@ -1,0 +1,14 @@
+"""pymem: SPICE-level co-simulation of memristor crossbars with ngspice.
+
+Layers (each imports only those above it): ``devices`` (models: equations and
+subcircuit text), ``netlist`` (deck text), ``backends`` (the only code that
+runs ngspice), ``ops`` (simulate, read/MVM, solver), ``report`` (figures, CLI).
+"""
+
+from pymem.crossbar import ADC, NMOS, TIA, Crossbar, random_crossbar
+from pymem.crossbar.mapping import ideal_mvm
+from pymem.errors import PymemError
+
+__version__ = "0.1.0"
+
+__all__ = ["ADC", "NMOS", "TIA", "Crossbar", "PymemError", "__version__", "ideal_mvm", "random_crossbar"]

@@ -7,8 +7,8 @@ import pytest
 
 from pymem import devices
 from pymem.crossbar import ADC, TIA, Crossbar, random_crossbar
+from pymem.crossbar.mapping import ideal_mvm
 from pymem.errors import ParameterError
-from pymem.ops.mvm import ideal_mvm
 from pymem.ops.solver import CrossbarSolver
 
 

@@ -88,8 +88,6 @@ class BatchSession:
                 log="\n".join(lines),
             )
         last = plots[-1]
-        if "frequency" in last.data:
-            last.data["frequency"] = last.data["frequency"].real.copy()
         return SimResult(
             vectors=dict(last.data),
             analysis=analysis_kind_of(last.plotname),

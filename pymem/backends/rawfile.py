@@ -95,8 +95,11 @@ def parse_raw(buf: bytes) -> list[RawPlot]:
             flat, pos = _parse_ascii_values(buf, pos, n_points, n_vars, is_complex)
         table = flat.reshape(n_points, n_vars * width)
         data: dict[str, np.ndarray] = {}
-        for k, (name, _kind) in enumerate(variables):
-            if is_complex:
+        for k, (name, kind) in enumerate(variables):
+            if is_complex and kind == "frequency":
+                # ngspice writes the frequency axis as complex with an unset imaginary part
+                data[name] = table[:, 2 * k].copy()
+            elif is_complex:
                 data[name] = table[:, 2 * k] + 1j * table[:, 2 * k + 1]
             else:
                 data[name] = table[:, k].copy()

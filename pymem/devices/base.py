@@ -22,6 +22,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pymem.devices.waveforms import Sine
 from pymem.errors import ParameterError
 from pymem.netlist import primitives as nl
 
@@ -75,6 +76,10 @@ class DeviceModel(ABC):
     @abstractmethod
     def spice_dxdt(self, v: str, x: str) -> str:
         """B-source expression of dx/dt in terms of the symbols ``v`` and ``x``."""
+
+    def demo_drive(self) -> Sine:
+        """A sine drive that switches this device visibly (for examples, plots and tests)."""
+        return Sine(1.0, 1.0, cycles=1)
 
     @property
     def subckt_name(self) -> str:

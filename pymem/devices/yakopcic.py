@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from pymem.devices.base import DeviceModel, require
+from pymem.devices.waveforms import Sine
 
 
 def _finite_positive(value: float) -> bool:
@@ -119,6 +120,10 @@ class Yakopcic(DeviceModel):
     @property
     def x_bounds(self) -> tuple[float, float]:
         return (0.0, 1.0)
+
+    def demo_drive(self) -> Sine:
+        """The drive of the Oblea fit: a 0.45 V, 100 Hz sine."""
+        return Sine(0.45, 100.0, cycles=1)
 
     @property
     def thresholds(self) -> tuple[float, float]:

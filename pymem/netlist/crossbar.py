@@ -26,7 +26,7 @@ from pymem.errors import ParameterError
 from pymem.netlist import primitives as nl
 
 if TYPE_CHECKING:
-    from pymem.crossbar.spec import TIA, Crossbar
+    from pymem.crossbar.spec import NMOS, TIA, Crossbar
 
 OPAMP_SUBCKT = "pymem_opamp"
 NMOS_MODEL = "pymem_nmos"
@@ -58,9 +58,8 @@ def opamp_subckt(tia: TIA) -> str:
     )
 
 
-def nmos_model_line(xb: Crossbar) -> str:
+def nmos_model_line(m: NMOS) -> str:
     """``.model`` line of the access transistor: ngspice's level-1 NMOS, no body effect."""
-    m = xb.nmos
     return (
         f".model {NMOS_MODEL} nmos level=1 vto={nl.fmt(m.vto_v)} kp={nl.fmt(m.kp_a_per_v2)} "
         "gamma=0 lambda=0 phi=0.6"
@@ -109,31 +108,38 @@ def _driver_wave(values: np.ndarray, t_read_s: float, t_edge_s: float) -> str:
 
 
 def array_lines(xb: Crossbar) -> list[str]:
-    """Element lines of wires, devices, access transistors and sense amplifiers (no drivers)."""
+    """Element lines of wires, devices, access transistors and sense amplifiers (no drivers).
+
+    Node names are made here from indices, so lines are formatted directly
+    (the resistances and states were validated by :class:`Crossbar`); this
+    writes a 1024 x 1024 array in a few seconds.
+    """
     R, C = xb.rows, xb.cols
     lines: list[str] = []
     name = xb.device.subckt_name
-    x = xb.states
+    x = xb.states.tolist()
+    r_row = nl.positive(xb.r_row_ohm, "r_row_ohm") if xb.r_row_ohm > 0 else ""
+    r_col = nl.positive(xb.r_col_ohm, "r_col_ohm") if xb.r_col_ohm > 0 else ""
+    width = nl.fmt(10e-6 * xb.nmos.w_over_l)
+    cols = range(C)
     for i in range(R):
+        wl_i = [f"r{i}c{j}_wl" for j in cols] if r_row else [f"r{i}_wl"] * C
+        bl_i = [f"r{i}c{j}_bl" for j in cols] if r_col else [f"c{j}_bl" for j in cols]
         if xb.r_driver_ohm > 0:
-            lines.append(nl.resistor(f"Rdrv{i}", f"in{i}", wl_node(xb, i, 0), xb.r_driver_ohm))
-        for j in range(C):
-            if xb.r_row_ohm > 0 and j + 1 < C:
-                lines.append(
-                    nl.resistor(f"Rwl{i}_{j}", wl_node(xb, i, j), wl_node(xb, i, j + 1), xb.r_row_ohm)
-                )
-            if xb.r_col_ohm > 0:
-                below = bl_node(xb, i + 1, j) if i + 1 < R else out_node(xb, j)
-                lines.append(nl.resistor(f"Rbl{i}_{j}", bl_node(xb, i, j), below, xb.r_col_ohm))
-            if xb.cell == "1t1r":
+            lines.append(nl.resistor(f"Rdrv{i}", f"in{i}", wl_i[0], xb.r_driver_ohm))
+        if r_row:
+            lines += [f"Rwl{i}_{j} {wl_i[j]} {wl_i[j + 1]} {r_row}" for j in range(C - 1)]
+        if r_col:
+            below = [f"r{i + 1}c{j}_bl" for j in cols] if i + 1 < R else [f"c{j}_out" for j in cols]
+            lines += [f"Rbl{i}_{j} {bl_i[j]} {below[j]} {r_col}" for j in cols]
+        x_i = x[i]
+        if xb.cell == "1t1r":
+            for j in cols:
                 mid = f"r{i}c{j}_m"
-                lines.append(nl.instance(f"Xm{i}_{j}", [wl_node(xb, i, j), mid], name, {"x0": x[i, j]}))
-                width = nl.fmt(10e-6 * xb.nmos.w_over_l)
-                lines.append(f"Mt{i}_{j} {mid} g{i} {bl_node(xb, i, j)} 0 {NMOS_MODEL} w={width} l=1e-05")
-            else:
-                lines.append(
-                    nl.instance(f"Xm{i}_{j}", [wl_node(xb, i, j), bl_node(xb, i, j)], name, {"x0": x[i, j]})
-                )
+                lines.append(f"Xm{i}_{j} {wl_i[j]} {mid} {name} x0={x_i[j]!r}")
+                lines.append(f"Mt{i}_{j} {mid} g{i} {bl_i[j]} 0 {NMOS_MODEL} w={width} l=1e-05")
+        else:
+            lines += [f"Xm{i}_{j} {wl_i[j]} {bl_i[j]} {name} x0={x_i[j]!r}" for j in cols]
     if xb.cell == "1t1r":
         for i in range(R):
             lines.append(nl.vsource(f"Vg{i}", f"g{i}", "0", xb.nmos.v_gate_v))
@@ -188,7 +194,7 @@ def read_deck(
     if xb.sense == "tia":
         lines.append(opamp_subckt(xb.tia))
     if xb.cell == "1t1r":
-        lines.append(nmos_model_line(xb))
+        lines.append(nmos_model_line(xb.nmos))
     for i in range(xb.rows):
         wave = _driver_wave(batch[:, i], t_read_s, t_edge_s)
         lines.append(nl.vsource(f"Vin{i}", source_node(xb, i), "0", float(batch[0, i]), wave))
@@ -196,5 +202,8 @@ def read_deck(
     lines.append(nl.options(**READ_OPTIONS))
     stop = n * t_read_s
     lines.append(nl.tran(t_read_s / 10, stop, 0.0, t_read_s / 4, uic=True))
+    # what plain `ngspice -b deck.cir` prints: the column outputs
+    outputs = [f"i(vsense{j})" if xb.sense == "ideal" else f"v(c{j}_vo)" for j in range(xb.cols)]
+    lines += [".print tran " + " ".join(outputs[k : k + 8]) for k in range(0, len(outputs), 8)]
     default_title = f"pymem crossbar {xb.rows}x{xb.cols} {xb.device.name} {xb.cell} {xb.sense} read"
-    return nl.deck(title or default_title, lines)
+    return nl.deck(title or default_title, lines, check_names=False)

@@ -303,8 +303,11 @@ def param(**values: float) -> str:
     return ".param " + " ".join(f"{param_name(k)}={fmt(v, f'parameter {k}')}" for k, v in values.items())
 
 
-def deck(title: str, lines: Iterable[str]) -> str:
+def deck(title: str, lines: Iterable[str], check_names: bool = True) -> str:
     """Assemble a deck: title, lines, ``.end``; element names must be unique.
+
+    ``check_names=False`` skips the uniqueness scan, for generators that make
+    names from indices (a 1024 x 1024 crossbar has 3 million lines).
 
     Raises
     ------
@@ -313,6 +316,8 @@ def deck(title: str, lines: Iterable[str]) -> str:
     """
     if "\n" in title:
         raise NetlistError(f"deck title must be one line, got {title!r}")
+    if not check_names:
+        return "\n".join([title or "pymem deck", *lines, ".end"]) + "\n"
     body = "\n".join(lines).split("\n")
     seen: dict[str, int] = {}
     depth = 0

@@ -18,27 +18,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from pymem import backends
 from pymem.constants import MVM_BACKENDS, MvmBackend
+from pymem.crossbar.mapping import ideal_mvm
 from pymem.crossbar.spec import Crossbar
 from pymem.errors import ParameterError, SimulationError
 from pymem.netlist import crossbar as xnet
 from pymem.ops.solver import CrossbarSolver
-
-
-def ideal_mvm(g: ArrayLike, v: ArrayLike) -> NDArray[np.float64]:
-    """Ideal crossbar output y = G^T v (A).
-
-    Parameters
-    ----------
-    g : array_like, shape (rows, cols)
-        Conductances (S).
-    v : array_like, shape (rows,) or (batch, rows)
-        Row voltages (V).
-
-    Returns
-    -------
-    ndarray, shape (cols,) or (batch, cols)
-    """
-    return np.asarray(v, dtype=float) @ np.asarray(g, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -197,3 +181,20 @@ def _ngspice_read(
         "states_at_samples": states,
     }
     return y, v_out, states_after, extra
+
+
+def compare_solver_with_ngspice(xbar: Crossbar, v: ArrayLike, t_read_s: float = 1e-6) -> float:
+    """Largest relative difference between the solver and an ngspice read of the same inputs.
+
+    The solver is evaluated, vector by vector, at the device states ngspice
+    had when it sampled that vector, so a read that nudges a threshold-less
+    device (HP) is compared at the same instant, not against the states
+    before the read.
+    """
+    batch = xbar.check_inputs(v)
+    ng = mvm(xbar, batch, backend="ngspice", t_read_s=t_read_s)
+    states = ng.extra["states_at_samples"]
+    y = np.stack(
+        [CrossbarSolver(xbar.with_states(states[k])).solve(batch[k]).y[0] for k in range(batch.shape[0])]
+    )
+    return float(np.max(np.abs(y - ng.y) / np.abs(ng.y)))

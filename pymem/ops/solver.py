@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from pymem.crossbar.spec import Crossbar
 from pymem.errors import ParameterError, SimulationError
+from pymem.ops.ordering import nested_dissection
 
 _NEWTON_MAX_ITER = 100
 _CHUNK = 64
@@ -193,23 +194,55 @@ class CrossbarSolver:
             t = self.topo
             full = (self.topo.lin + self._cell_matrix(self.g_cell)).tocsr()
             out = self._output_rows(full)
+            c_fixed = out[:, t.src].toarray()  # (cols, rows)
             if t.free.size == 0:
-                self._transfer = out[:, t.src].toarray()
+                self._transfer = c_fixed
                 return self._transfer
             a = full[t.free][:, t.free].tocsc()
-            lu = spla.splu(a, permc_spec="MMD_AT_PLUS_A")
-            c_f = out[:, t.free].tocsc()  # (cols, n_free), sparse
-            c_fixed = out[:, t.src].toarray()  # (cols, rows)
-            l_f_src = full[t.free][:, t.src].tocsc()  # (n_free, rows), sparse
-            m = c_fixed.copy()
-            # y = c_f v_free + c_fixed v, v_free = -a^-1 L_f,src v  =>  M = c_fixed - (a^-T c_f^T)^T L_f,src
-            for start in range(0, self.xbar.cols, _CHUNK):
-                stop = min(start + _CHUNK, self.xbar.cols)
-                z = lu.solve(c_f[start:stop].toarray().T, trans="T")  # (n_free, chunk)
-                m[start:stop] -= (l_f_src.T @ z).T
-            self._transfer = m
+            c_f = out[:, t.free].tocsr()  # (cols, n_free)
+            l_f_src = full[t.free][:, t.src].tocsr()  # (n_free, rows)
+            # y = c_f v_free + c_fixed v, with v_free = -a^-1 L_f,src v. Only the block of a^-1
+            # between the nodes c_f reads and the nodes L_f,src feeds is needed: order those
+            # nodes last, factorise once, and that block is the inverse of the trailing
+            # Schur complement, which the LU factors hold as L22 U22.
+            boundary = np.union1d(np.unique(c_f.indices), np.unique(l_f_src.tocsc().indices))
+            self._transfer = c_fixed - self._boundary_block_product(a, boundary, c_f, l_f_src)
             self.factorize_seconds = time.perf_counter() - t0
         return self._transfer
+
+    def _interior_order(self, a: sp.csc_matrix, interior: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Fill-reducing order of the interior free nodes (positions in the free-node numbering)."""
+        t = self.topo
+        xb = self.xbar
+        if xb.r_row_ohm > 0 and xb.r_col_ohm > 0:
+            nodes = nested_dissection(t.wl, t.bl)
+            nodes = nodes[t.pos[nodes] >= 0]
+            pos = t.pos[nodes]
+            keep = np.zeros(a.shape[0], bool)
+            keep[interior] = True
+            ordered = pos[keep[pos]]
+            rest = np.setdiff1d(interior, ordered, assume_unique=False)
+            return np.concatenate([ordered, rest])
+        sub = a[interior][:, interior].tocsc()
+        perm = spla.splu(sub, permc_spec="MMD_AT_PLUS_A").perm_c
+        return interior[perm]
+
+    def _boundary_block_product(
+        self, a: sp.csc_matrix, boundary: NDArray[np.int64], c_f: sp.csr_matrix, l_f_src: sp.csr_matrix
+    ) -> NDArray[np.float64]:
+        """c_f a^-1 l_f_src, using that both touch only the ``boundary`` free nodes."""
+        n = a.shape[0]
+        interior = np.setdiff1d(np.arange(n), boundary)
+        order = np.concatenate([self._interior_order(a, interior), boundary])
+        ap = a[order][:, order].tocsc()
+        lu = spla.splu(ap, permc_spec="NATURAL", diag_pivot_thresh=0.0, options={"SymmetricMode": True})
+        k = boundary.size
+        if not (np.array_equal(lu.perm_r, np.arange(n)) and np.array_equal(lu.perm_c, np.arange(n))):
+            raise SimulationError("SuperLU reordered an SPD crossbar matrix; please report this")
+        l22 = lu.L[n - k :, n - k :].toarray()
+        u22 = lu.U[n - k :, n - k :].toarray()
+        s_inv = np.linalg.inv(l22 @ u22)  # (a^-1) restricted to the boundary nodes
+        return (c_f[:, boundary] @ s_inv) @ l_f_src[boundary].toarray()
 
     # ----- general path ---------------------------------------------------------------
     def _solve_one(

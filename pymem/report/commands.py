@@ -1,10 +1,172 @@
-"""CLI subcommands beyond ``doctor`` and ``demo``, registered on the ``pymem`` parser."""
+"""CLI subcommands beyond ``doctor`` and ``demo``: device, netlist, mvm, circuits."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def _emit(obj: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(obj, indent=2, sort_keys=True, default=float))
+    else:
+        width = max(len(k) for k in obj)
+        for key, value in obj.items():
+            shown = f"{value:.6g}" if isinstance(value, float) else value
+            print(f"{key:{width}s}  {shown}")
+
+
+def _crossbar_args(p: argparse.ArgumentParser) -> None:
+    from pymem import devices
+
+    p.add_argument("--rows", type=int, default=16, help="word lines (default 16)")
+    p.add_argument("--cols", type=int, default=16, help="bit lines (default 16)")
+    p.add_argument("--model", default="hp", choices=devices.names(), help="device model (default hp)")
+    p.add_argument(
+        "--r-row", type=float, default=1.0, help="word-line resistance per segment, ohm (default 1)"
+    )
+    p.add_argument(
+        "--r-col", type=float, default=1.0, help="bit-line resistance per segment, ohm (default 1)"
+    )
+    p.add_argument("--r-driver", type=float, default=0.0, help="driver output resistance, ohm (default 0)")
+    p.add_argument(
+        "--sense", default="ideal", choices=["ideal", "tia"], help="sense amplifier (default ideal)"
+    )
+    p.add_argument("--cell", default="1r", choices=["1r", "1t1r"], help="cell type (default 1r)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random states and inputs (default 0)")
+
+
+def _crossbar_from(args: argparse.Namespace) -> Any:
+    from pymem.crossbar import random_crossbar
+
+    return random_crossbar(
+        args.rows,
+        args.cols,
+        args.model,
+        seed=args.seed,
+        r_row_ohm=args.r_row,
+        r_col_ohm=args.r_col,
+        r_driver_ohm=args.r_driver,
+        sense=args.sense,
+        cell=args.cell,
+    )
+
+
+def cmd_netlist(args: argparse.Namespace) -> int:
+    xb = _crossbar_from(args)
+    text = xb.netlist(xb.random_inputs(args.batch, seed=args.seed + 1))
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text)
+        print(f"wrote {args.output}: {xb.rows}x{xb.cols} {xb.device.name}, {len(text.splitlines())} lines")
+    return 0
+
+
+def cmd_mvm(args: argparse.Namespace) -> int:
+    xb = _crossbar_from(args)
+    v = xb.random_inputs(args.batch, seed=args.seed + 1)
+    t0 = time.perf_counter()
+    res = xb.mvm(v, backend=args.backend)
+    seconds = time.perf_counter() - t0
+    out: dict[str, Any] = {
+        "rows": xb.rows,
+        "cols": xb.cols,
+        "model": xb.device.name,
+        "backend": args.backend,
+        "batch": args.batch,
+        "v_read": xb.v_read,
+        "max_rel_error_vs_ideal": res.max_rel_error,
+        "mean_rel_error_vs_ideal": res.mean_rel_error,
+        "seconds": seconds,
+    }
+    if args.check:
+        from pymem.ops.mvm import compare_solver_with_ngspice
+
+        out["max_rel_diff_solver_vs_ngspice"] = compare_solver_with_ngspice(xb, v)
+    _emit(out, args.json)
+    return 0
+
+
+def cmd_device_iv(args: argparse.Namespace) -> int:
+    from pymem import devices
+    from pymem.report.plots import loop_area, plot_iv
+
+    overrides = {"window": args.window} if args.window else {}
+    model = devices.get(args.model, **overrides)
+    drive = model.demo_drive()
+    wave = devices.Sine(
+        args.amplitude if args.amplitude is not None else drive.amplitude_v,
+        args.frequency if args.frequency is not None else drive.frequency_hz,
+        cycles=args.cycles,
+    )
+    ng = devices.simulate(model, wave, backend="ngspice")
+    ref = devices.simulate(model, wave, backend="reference")
+    err = float(np.max(np.abs(ng.at(ref.t).x - ref.x)) / model.x_range)
+    out = {
+        "model": model.name,
+        "amplitude_v": wave.amplitude_v,
+        "frequency_hz": wave.frequency_hz,
+        "x_min": float(np.min(ng.x)),
+        "x_max": float(np.max(ng.x)),
+        "i_min": float(np.min(ng.i)),
+        "i_max": float(np.max(ng.i)),
+        "loop_area": loop_area(ng.v, ng.i),
+        "max_state_error": err,
+        "seconds_ngspice": ng.seconds,
+        "seconds_reference": ref.seconds,
+    }
+    if args.output:
+        plot_iv(model, ng, ref, args.output)
+        out["figure"] = str(args.output)
+    _emit(out, args.json)
+    return 0
+
+
+def cmd_circuits(args: argparse.Namespace) -> int:
+    from pymem.netlist.library import write_library
+
+    for path in write_library(args.output):
+        print(f"wrote {path}")
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's subcommands to the ``pymem`` subparsers."""
-    return None
+    from pymem import devices
+
+    p = sub.add_parser("netlist", help="write a crossbar read deck that plain ngspice -b runs")
+    _crossbar_args(p)
+    p.add_argument("--batch", type=int, default=1, help="input vectors in the deck (default 1)")
+    p.add_argument("-o", "--output", default="-", help="output file (default stdout)")
+    p.set_defaults(func=cmd_netlist)
+
+    p = sub.add_parser("mvm", help="read a random crossbar and compare with ideal math")
+    _crossbar_args(p)
+    p.add_argument("--backend", default="solver", choices=["ngspice", "solver", "ideal"])
+    p.add_argument("--batch", type=int, default=1, help="input vectors (default 1)")
+    p.add_argument("--check", action="store_true", help="also compare the solver with ngspice")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_mvm)
+
+    p = sub.add_parser("device", help="single-device simulations")
+    dsub = p.add_subparsers(dest="device_command", required=True)
+    q = dsub.add_parser("iv", help="pinched I-V loop: ngspice and the numpy reference overlaid")
+    q.add_argument("--model", default="hp", choices=devices.names())
+    q.add_argument("--amplitude", type=float, default=None, help="sine amplitude, V (default: the model's)")
+    q.add_argument("--frequency", type=float, default=None, help="sine frequency, Hz (default: the model's)")
+    q.add_argument("--cycles", type=float, default=2.0, help="periods (default 2)")
+    q.add_argument("--window", default=None, help="HP window: none, joglekar, biolek, prodromakis")
+    q.add_argument("-o", "--output", default=None, help="PNG file for the figure")
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.set_defaults(func=cmd_device_iv)
+
+    p = sub.add_parser("circuits", help="regenerate the SPICE subcircuit library (circuits/)")
+    p.add_argument("-o", "--output", default="circuits", help="folder (default circuits)")
+    p.set_defaults(func=cmd_circuits)

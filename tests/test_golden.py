@@ -1,0 +1,119 @@
+"""Golden files: circuits/ and netlists/ are exactly what pymem emits, and plain ngspice runs them."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pymem import cli, devices
+from pymem.backends import find_binary
+from pymem.crossbar import random_crossbar
+from pymem.netlist import primitives as nl
+from pymem.netlist.library import library_files, library_models
+
+ROOT = Path(__file__).resolve().parents[1]
+REGENERATE = ROOT / "netlists" / "regenerate.sh"
+NETLIST_LINES = [line for line in REGENERATE.read_text().splitlines() if line.startswith("pymem netlist")]
+
+
+@pytest.mark.parametrize("rel", sorted(library_files()), ids=str)
+def test_circuits_library_is_what_pymem_emits(rel: str) -> None:
+    path = ROOT / "circuits" / rel
+    assert path.exists(), f"{path} is missing: run `pymem circuits -o circuits`"
+    assert path.read_text() == library_files()[rel], f"{rel} is stale: run `pymem circuits -o circuits`"
+
+
+@pytest.mark.parametrize("line", NETLIST_LINES, ids=lambda s: s.split("-o ")[-1])
+def test_example_netlists_are_what_pymem_emits(line: str, tmp_path: Path) -> None:
+    args = shlex.split(line)[1:]
+    target = args[args.index("-o") + 1]
+    args[args.index("-o") + 1] = str(tmp_path / "deck.cir")
+    assert cli.main(args) == 0
+    committed = ROOT / target
+    assert committed.read_text() == (tmp_path / "deck.cir").read_text(), (
+        f"{target} is stale: run `PATH=.venv/bin:$PATH bash netlists/regenerate.sh`"
+    )
+
+
+@pytest.mark.parametrize("deck", ["xbar_4x4_hp_ideal.cir", "xbar_4x4_yakopcic_tia.cir"])
+def test_plain_ngspice_runs_the_small_examples(deck: str) -> None:
+    out = subprocess.run(
+        [find_binary(), "-b", deck], cwd=ROOT / "netlists", capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "error" not in (out.stdout + out.stderr).lower()
+    assert "Transient Analysis" in out.stdout
+
+
+def _printed_table(text: str) -> np.ndarray:
+    rows = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 5 and parts[0].isdigit():
+            rows.append([float(p) for p in parts[1:]])
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("stem", sorted(library_models()))
+def test_plain_ngspice_prints_an_iv_loop_that_matches_the_reference(stem: str) -> None:
+    """The example deck, run by plain ngspice, follows the numpy reference of the same model."""
+    model = library_models()[stem][0]
+    name = stem.replace("-", "_")
+    out = subprocess.run(
+        [find_binary(), "-b", f"{name}_iv.cir"],
+        cwd=ROOT / "circuits" / "examples",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    table = _printed_table(out.stdout)
+    t, x = table[:, 0], table[:, 3]
+    ref = devices.simulate(model, model.demo_drive(), backend="reference")
+    assert np.max(np.abs(np.interp(t, ref.t, ref.x) - x)) <= 1e-3 * model.x_range
+    assert np.ptp(x) > 0.01 * model.x_range, "the example drive should move the state"
+
+
+def test_crossbar_deck_element_names_are_unique() -> None:
+    """The fast crossbar writer skips the name scan; check its names with the full one."""
+    for kwargs in ({"r_row_ohm": 1.0, "r_col_ohm": 1.0, "r_driver_ohm": 1.0}, {}, {"sense": "tia"}):
+        xb = random_crossbar(5, 4, "hp", seed=0, **kwargs)
+        text = xb.netlist()
+        body = text.splitlines()[1:-1]
+        nl.deck("check", body)  # raises NetlistError on a duplicate
+
+
+def test_pyspice_user_can_drop_a_model_into_a_circuit() -> None:
+    """docs/models.md's PySpice recipe, run in its own process (PySpice owns its ngspice there)."""
+    code = """
+import logging, numpy as np
+logging.getLogger("PySpice").setLevel(logging.CRITICAL)
+from PySpice.Spice.Netlist import Circuit
+from PySpice.Unit import u_V, u_Hz, u_s, u_ms
+from pymem import devices
+model = devices.get("hp", window="joglekar")
+circuit = Circuit("my circuit")
+circuit.raw_spice = model.subckt()
+circuit.SinusoidalVoltageSource("in", "p", circuit.gnd, amplitude=1 @ u_V, frequency=1 @ u_Hz)
+circuit.X("m1", model.subckt_name, "p", circuit.gnd)
+sim = circuit.simulator(simulator="ngspice-shared")
+sim.options(reltol=1e-6, abstol=1e-15, vntol=1e-9)
+analysis = sim.transient(step_time=1 @ u_ms, end_time=1 @ u_s, use_initial_condition=True)
+t = np.asarray(analysis.time, dtype=float)
+x = np.asarray(analysis["xm1.x"], dtype=float)
+np.save("out.npy", np.stack([t, x]))
+"""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-c", code], cwd=tmp, check=True, timeout=120, capture_output=True)
+        t, x = np.load(Path(tmp) / "out.npy")
+    model = devices.get("hp", window="joglekar")
+    ref = devices.simulate(model, devices.Sine(1.0, 1.0), backend="reference")
+    assert np.max(np.abs(np.interp(t, ref.t, ref.x) - x)) <= 1e-3
+    assert np.max(x) > 0.2
