@@ -39,10 +39,12 @@ setup() {
     python3 -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$VENV"; }
   fi
   local stamp="$VENV/.pymem-installed"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ dev.sh -nt "$stamp" ]; then
     echo "== installing pymem and its test tools into $VENV"
     "$PY" -m pip install -q --upgrade pip >/dev/null
     "$PY" -m pip install -q -e '.[test]'
+    # the peer solver of the crossbar tests, without its cairo plotting dependencies
+    "$PY" -m pip install -q --no-deps badcrossbar==1.1.0 pathvalidate
     touch "$stamp"
   fi
 }

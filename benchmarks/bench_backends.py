@@ -34,7 +34,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     backends.run(resistor_grid_deck(4), backend="shared")  # load the library once
-    print(f"{'size':>6} {'backend':>7} {'total s':>9} {'ngspice s':>10} {'pymem s':>8} {'pymem %':>8} {'build s':>8}")
+    print(
+        f"{'size':>6} {'backend':>7} {'total s':>9} {'ngspice s':>10} {'pymem s':>8} {'pymem %':>8} {'build s':>8}"
+    )
     for n in args.sizes:
         rows = {}
         for backend in ("shared", "batch"):

@@ -137,6 +137,14 @@ def cmd_circuits(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures(args: argparse.Namespace) -> int:
+    from pymem.report.figures import write_mvm_figures
+
+    for name, path in write_mvm_figures(args.output, quick=args.quick).items():
+        print(f"{name}: {path}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's subcommands to the ``pymem`` subparsers."""
     from pymem import devices
@@ -166,6 +174,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("-o", "--output", default=None, help="PNG file for the figure")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_device_iv)
+
+    p = sub.add_parser("figures", help="MVM error against size and wire resistance; voltage-drop map")
+    p.add_argument("-o", "--output", default="report", help="folder (default report)")
+    p.add_argument("--quick", action="store_true", help="sizes up to 64 only")
+    p.set_defaults(func=cmd_figures)
 
     p = sub.add_parser("circuits", help="regenerate the SPICE subcircuit library (circuits/)")
     p.add_argument("-o", "--output", default="circuits", help="folder (default circuits)")
