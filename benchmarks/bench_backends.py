@@ -35,7 +35,8 @@ def main() -> None:
     args = parser.parse_args()
     backends.run(resistor_grid_deck(4), backend="shared")  # load the library once
     print(
-        f"{'size':>6} {'backend':>7} {'total s':>9} {'ngspice s':>10} {'pymem s':>8} {'pymem %':>8} {'build s':>8}"
+        f"{'size':>6} {'backend':>7} {'total s':>9} {'ngspice s':>10} {'pymem s':>8} "
+        f"{'pymem %':>8} {'build s':>8}"
     )
     for n in args.sizes:
         rows = {}

@@ -135,7 +135,8 @@ def main() -> None:
         ratio_b = f"{ng / r['solver_per_vector_s']:10.0f}" if ng else f"{'-':>10}"
         diff = f"{r['max_rel_diff_solver_vs_ngspice']:10.1e}" if ng else f"{'-':>10}"
         print(
-            f"{n:>5} {r['netlist_s']:8.3f} {ng if ng else float('nan'):8.2f} {r['solver_single_read_s']:9.3f} "
+            f"{n:>5} {r['netlist_s']:8.3f} {ng if ng else float('nan'):8.2f} "
+            f"{r['solver_single_read_s']:9.3f} "
             f"{r['solver_factorize_s']:8.3f} {r['solver_per_vector_s']:9.2e} {ratio1} {ratio_b} "
             f"{r['peak_mib']:7.0f} {diff}"
         )
@@ -166,7 +167,8 @@ def main() -> None:
             else:
                 mine = _child("--one", "256")
                 print(
-                    f"badcrossbar 256x256, {BATCH} vectors: {p['badcrossbar_s']:.2f} s, {p['peak_mib']:.0f} MiB; "
+                    f"badcrossbar 256x256, {BATCH} vectors: {p['badcrossbar_s']:.2f} s, "
+                    f"{p['peak_mib']:.0f} MiB; "
                     f"pymem {mine['solver_batch_total_s']:.2f} s, {mine['peak_mib']:.0f} MiB; "
                     f"ratio {p['badcrossbar_s'] / mine['solver_batch_total_s']:.1f}x; "
                     f"max rel diff {p['max_rel_diff_vs_pymem']:.1e}"

@@ -83,7 +83,7 @@ def test_hp_follows_the_memristance_charge_law() -> None:
     model = devices.get("hp", window="none", x0=0.3)
     wave = Sine(1.0, 1.0, cycles=1)
     ng = devices.simulate(model, wave, backend="ngspice", max_step_s=1e-4)
-    assert 0 < ng.x.min() and ng.x.max() < 1, "the law holds while the state stays inside (0, 1)"
+    assert ng.x.min() > 0 and ng.x.max() < 1, "the law holds while the state stays inside (0, 1)"
     q = cumulative_trapezoid(ng.i, ng.t, initial=0.0)
     k = model.mu_v_m2_per_vs * model.r_on_ohm / model.d_m**2
     law = model.r_off_ohm - (model.r_off_ohm - model.r_on_ohm) * (0.3 + k * q)
