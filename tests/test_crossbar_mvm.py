@@ -164,3 +164,30 @@ def test_bad_inputs_are_refused() -> None:
         TIA(r_f_ohm=-5)
     with pytest.raises(ParameterError, match=r"ADC bits must be an integer in 1\.\.24, got 0"):
         ADC(bits=0, full_scale=1.0)
+
+
+@pytest.mark.parametrize("sense", ["ideal", "tia"])
+@pytest.mark.parametrize("model", MODELS)
+def test_solver_matches_ngspice_for_1t1r(model: str, sense: str) -> None:
+    xb = random_crossbar(
+        4, 3, model, seed=2, r_row_ohm=1.0, r_col_ohm=2.0, r_driver_ohm=0.5, sense=sense, cell="1t1r"
+    )
+    _assert_agree(xb)
+
+
+def test_1t1r_single_cell_matches_a_scalar_solve() -> None:
+    """One cell: device and level-1 transistor in series, solved by brentq on the mid node."""
+    from scipy.optimize import brentq
+
+    xb = random_crossbar(1, 1, "hp", seed=3, cell="1t1r")
+    g_dev = xb.conductances()[0, 0]
+    beta = xb.nmos.kp_a_per_v2 * xb.nmos.w_over_l
+    vgst = xb.nmos.v_gate_v - xb.nmos.vto_v
+    v_in = 0.08
+
+    def kcl(vm: float) -> float:  # device current in = transistor current out (triode, source at 0)
+        return g_dev * (v_in - vm) - beta * (vgst - vm / 2) * vm
+
+    vm = brentq(kcl, 0.0, v_in, xtol=1e-15)
+    res = xb.mvm([v_in], backend="solver")
+    assert res.y[0, 0] == pytest.approx(g_dev * (v_in - vm), rel=1e-12)

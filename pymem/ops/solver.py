@@ -55,6 +55,41 @@ class SolveResult:
     seconds: float
 
 
+def _stamps(
+    n: int, a: NDArray[np.int64], b: NDArray[np.int64], d_a: NDArray[np.float64], d_b: NDArray[np.float64]
+) -> sp.csr_matrix:
+    """Jacobian stamps of branches a -> b whose current i has di/dva = d_a, di/dvb = d_b.
+
+    KCL counts i leaving node a and entering node b; a conductance g is d_a = g, d_b = -g.
+    """
+    ii = np.concatenate([a, a, b, b])
+    jj = np.concatenate([a, b, a, b])
+    vv = np.concatenate([d_a, d_b, -d_a, -d_b])
+    return sp.csr_matrix((vv, (ii, jj)), shape=(n, n))
+
+
+def nmos_level1(
+    v_d: NDArray[np.float64], v_s: NDArray[np.float64], v_g: float, vto: float, beta: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """ngspice's level-1 NMOS (Shichman-Hodges, lambda = gamma = 0) with bulk at 0 V.
+
+    Returns the current from terminal d to terminal s (A) and its derivatives
+    with respect to v_d and v_s (S). The terminals swap roles when v_d < v_s.
+    """
+    swap = v_d < v_s
+    hi = np.where(swap, v_s, v_d)
+    lo = np.where(swap, v_d, v_s)
+    vgst = v_g - lo - vto
+    vds = hi - lo
+    on = vgst > 0
+    triode = on & (vds < vgst)
+    i = np.where(triode, beta * (vgst - vds / 2) * vds, np.where(on, 0.5 * beta * vgst**2, 0.0))
+    d_hi = np.where(triode, beta * (vgst - vds), 0.0)
+    d_lo = np.where(on, -beta * vgst, 0.0)
+    sign = np.where(swap, -1.0, 1.0)
+    return sign * i, sign * np.where(swap, d_lo, d_hi), sign * np.where(swap, d_hi, d_lo)
+
+
 class _Topology:
     """Node numbering and the linear (wire, driver, sense) part of the circuit."""
 
@@ -77,6 +112,10 @@ class _Topology:
             self.bl = n + np.repeat(np.arange(C)[None, :], R, axis=0)
             self.out = n + np.arange(C)
             n += C
+        # 1T1R: the node between device and access transistor
+        self.mid = n + ids if xb.cell == "1t1r" else self.bl
+        if xb.cell == "1t1r":
+            n += R * C
         # driver source nodes
         if xb.r_driver_ohm > 0:
             self.src = n + np.arange(R)
@@ -138,29 +177,22 @@ class CrossbarSolver:
     """
 
     def __init__(self, xbar: Crossbar) -> None:
-        if xbar.cell != "1r":
-            raise ParameterError(
-                f"the sparse solver handles cell='1r' only so far; got cell={xbar.cell!r} "
-                "(use backend='ngspice' for 1T1R arrays)"
-            )
         self.xbar = xbar
         self.topo = _Topology(xbar)
         v_probe = float(xbar.v_read)
         i1 = xbar.device.current(v_probe, xbar.states)
         i2 = xbar.device.current(2 * v_probe, xbar.states)
-        self.ohmic = bool(np.allclose(i2, 2 * i1, rtol=1e-12, atol=0))
+        # a 1T1R read is never linear: the access transistor is not a resistor
+        self.ohmic = xbar.cell == "1r" and bool(np.allclose(i2, 2 * i1, rtol=1e-12, atol=0))
         self.g_cell = np.asarray(i1 / v_probe, dtype=float)
         self._transfer: NDArray[np.float64] | None = None
         self.factorize_seconds = 0.0
 
     # ----- assembly --------------------------------------------------------------
     def _cell_matrix(self, g: NDArray[np.float64]) -> sp.csr_matrix:
+        """Conductance stamps of the devices (word line to bit line, or to the 1T1R mid node)."""
         t = self.topo
-        a, b, gv = t.wl.ravel(), t.bl.ravel(), g.ravel()
-        ii = np.concatenate([a, b, a, b])
-        jj = np.concatenate([a, b, b, a])
-        vv = np.concatenate([gv, gv, -gv, -gv])
-        return sp.csr_matrix((vv, (ii, jj)), shape=(t.n, t.n))
+        return _stamps(t.n, t.wl.ravel(), t.mid.ravel(), g.ravel(), -g.ravel())
 
     def _fixed_values(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
         """Voltages of all nodes with fixed values set (free nodes 0), shape (batch, n)."""
@@ -265,30 +297,25 @@ class CrossbarSolver:
         if t.free.size == 0:
             return full_v, 0
         model = xb.device
-        a_idx, b_idx = t.wl.ravel(), t.bl.ravel()
-        x = xb.states.ravel()
 
-        def newton_step(g: NDArray[np.float64], resid: NDArray[np.float64]) -> NDArray[np.float64]:
-            jac = (lin + self._cell_matrix(g.reshape(xb.states.shape))).tocsr()
+        def newton_step(jac_cells: sp.csr_matrix, resid: NDArray[np.float64]) -> NDArray[np.float64]:
+            jac = (lin + jac_cells).tocsr()
             dv = np.atleast_1d(spla.spsolve(jac[t.free][:, t.free].tocsc(), -resid[t.free]))
             full_v[t.free] += dv
             return dv
 
-        # the linear solution with chord conductances; exact for ohmic devices
-        g = self.g_cell.ravel()
-        chord = (lin + self._cell_matrix(self.g_cell)).tocsr()
-        newton_step(g, chord @ full_v - rhs_sense)
+        # first, the linear circuit with chord conductances (and transistors at their
+        # on-conductance): exact for ohmic 1R devices
+        jac0 = self._cell_matrix(self.g_cell)
+        if xb.cell == "1t1r":
+            g_on = np.full(t.wl.size, self._beta * (xb.nmos.v_gate_v - xb.nmos.vto_v))
+            jac0 = jac0 + _stamps(t.n, t.mid.ravel(), t.bl.ravel(), g_on, -g_on)
+        newton_step(jac0, (lin + jac0) @ full_v - rhs_sense)
         if self.ohmic:
             return full_v, 0
         for iterations in range(1, _NEWTON_MAX_ITER + 1):  # noqa: B007 (returned below)
-            vcell = full_v[a_idx] - full_v[b_idx]
-            i_cell = model.current(vcell, x)
-            inj = np.zeros(t.n)
-            np.add.at(inj, a_idx, i_cell)
-            np.add.at(inj, b_idx, -i_cell)
-            h = 1e-6 * np.maximum(np.abs(vcell), 1e-3)
-            g = (model.current(vcell + h, x) - model.current(vcell - h, x)) / (2 * h)
-            dv = newton_step(g, lin @ full_v + inj - rhs_sense)
+            inj, jac = self._branch_stamps(full_v)
+            dv = newton_step(jac, lin @ full_v + inj - rhs_sense)
             if np.max(np.abs(dv)) <= 1e-14 * max(float(np.max(np.abs(full_v))), 1e-30):
                 break
         else:
@@ -334,8 +361,37 @@ class CrossbarSolver:
         xb = self.xbar
         if xb.r_col_ohm > 0:
             return (full_v[t.bl[-1, :]] - full_v[t.out]) / xb.r_col_ohm
+        if xb.cell == "1t1r":
+            i_t, _, _ = nmos_level1(full_v[t.mid], full_v[t.bl], xb.nmos.v_gate_v, xb.nmos.vto_v, self._beta)
+            return i_t.sum(axis=0)
         vcell = full_v[t.wl] - full_v[t.bl]
         return np.asarray(xb.device.current(vcell, xb.states), dtype=float).sum(axis=0)
+
+    @property
+    def _beta(self) -> float:
+        """Level-1 transistor gain KP W / L (A/V^2)."""
+        return self.xbar.nmos.kp_a_per_v2 * self.xbar.nmos.w_over_l
+
+    def _branch_stamps(self, full_v: NDArray[np.float64]) -> tuple[NDArray[np.float64], sp.csr_matrix]:
+        """KCL currents of the nonlinear branches and their Jacobian stamps at ``full_v``."""
+        t = self.topo
+        xb = self.xbar
+        a, b, x = t.wl.ravel(), t.mid.ravel(), xb.states.ravel()
+        vd = full_v[a] - full_v[b]
+        i_d = xb.device.current(vd, x)
+        h = 1e-6 * np.maximum(np.abs(vd), 1e-3)
+        g = (xb.device.current(vd + h, x) - xb.device.current(vd - h, x)) / (2 * h)
+        inj = np.zeros(t.n)
+        np.add.at(inj, a, i_d)
+        np.add.at(inj, b, -i_d)
+        jac = _stamps(t.n, a, b, g, -g)
+        if xb.cell == "1t1r":
+            m, s_ = t.mid.ravel(), t.bl.ravel()
+            i_t, d_m, d_s = nmos_level1(full_v[m], full_v[s_], xb.nmos.v_gate_v, xb.nmos.vto_v, self._beta)
+            np.add.at(inj, m, i_t)
+            np.add.at(inj, s_, -i_t)
+            jac = jac + _stamps(t.n, m, s_, d_m, d_s)
+        return inj, jac.tocsr()
 
     def _solve_tia(self, v: NDArray[np.float64]) -> tuple[NDArray, NDArray, int]:
         """One TIA read with output clamping, by active-set iteration on the saturated columns."""
@@ -364,8 +420,5 @@ class CrossbarSolver:
         vec = xb.check_inputs(v)
         if vec.shape[0] != 1:
             raise ParameterError(f"node_voltages takes one input vector, got {vec.shape[0]}")
-        if xb.sense == "tia":
-            full_v = self._solve_one(vec[0], np.zeros(xb.cols))[0]
-        else:
-            full_v = self._solve_one(vec[0], np.zeros(xb.cols))[0]
-        return {"wl": full_v[self.topo.wl], "bl": full_v[self.topo.bl]}
+        full_v = self._solve_one(vec[0], np.zeros(xb.cols))[0]
+        return {"wl": full_v[self.topo.wl], "bl": full_v[self.topo.bl], "mid": full_v[self.topo.mid]}
