@@ -122,7 +122,7 @@ class DeviceModel(ABC):
         bad = ~((g >= g_min * (1 - 1e-12)) & (g <= g_max * (1 + 1e-12)))
         if np.any(bad):
             raise ParameterError(
-                f"target conductance {g[bad].ravel()[0]!r} S is outside what {self.name} reaches "
+                f"target conductance {float(g[bad].ravel()[0])!r} S is outside what {self.name} reaches "
                 f"at {v_read} V: [{g_min:.6g}, {g_max:.6g}] S; map your weights into that range"
             )
         increasing = g_hi > g_lo

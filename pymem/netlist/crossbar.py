@@ -107,8 +107,11 @@ def _driver_wave(values: np.ndarray, t_read_s: float, t_edge_s: float) -> str:
     return nl.pwl(times, volts)
 
 
-def array_lines(xb: Crossbar) -> list[str]:
+def array_lines(xb: Crossbar, periphery: bool = True) -> list[str]:
     """Element lines of wires, devices, access transistors and sense amplifiers (no drivers).
+
+    With ``periphery=False`` the gate-line sources and sense amplifiers are left
+    out, for decks that drive those lines themselves (writes).
 
     Node names are made here from indices, so lines are formatted directly
     (the resistances and states were validated by :class:`Crossbar`); this
@@ -140,6 +143,8 @@ def array_lines(xb: Crossbar) -> list[str]:
                 lines.append(f"Mt{i}_{j} {mid} g{i} {bl_i[j]} 0 {NMOS_MODEL} w={width} l=1e-05")
         else:
             lines += [f"Xm{i}_{j} {wl_i[j]} {bl_i[j]} {name} x0={x_i[j]!r}" for j in cols]
+    if not periphery:
+        return lines
     if xb.cell == "1t1r":
         for i in range(R):
             lines.append(nl.vsource(f"Vg{i}", f"g{i}", "0", xb.nmos.v_gate_v))

@@ -1,0 +1,219 @@
+"""Writing by pulses through ngspice: one pulse, pulse trains, and closed-loop program-and-verify.
+
+Every write is an ngspice transient of the whole array (wires, every device
+with its dynamics, the half-select scheme's line voltages), so the selected
+cell's change and every other cell's disturbance come from the same circuit.
+A closed loop runs pulse by pulse: each transient starts from the exact
+device states the previous one ended with (``uic`` with per-instance ``x0``),
+which the tests check against one continuous transient of the same pulses.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pymem import backends
+from pymem.crossbar.spec import Crossbar
+from pymem.errors import ParameterError, SimulationError
+from pymem.netlist import crossbar as xnet
+from pymem.netlist.write import WriteScheme, write_deck
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did to the array.
+
+    Attributes
+    ----------
+    states_before, states_after : ndarray, shape (rows, cols)
+        Device states before and after (state units).
+    cell : (int, int)
+        The selected cell.
+    selected_change : float
+        State change of the selected cell (state units, signed).
+    disturb_max, disturb_mean : float
+        Largest and mean |state change| of all other cells, as fractions of the state range.
+    energy_j : float
+        Energy drawn from all sources during the write (J).
+    seconds : float
+        Wall time (s).
+    """
+
+    states_before: NDArray[np.float64]
+    states_after: NDArray[np.float64]
+    cell: tuple[int, int]
+    selected_change: float
+    disturb_max: float
+    disturb_mean: float
+    energy_j: float
+    seconds: float
+
+
+def source_energy(res: backends.SimResult) -> float:
+    """Energy delivered by every independent voltage source of a transient (J).
+
+    A source's branch current in ngspice flows from its + node through it to
+    its - node, so the power it delivers is -v i.
+    """
+    t = res["time"]
+    total = 0.0
+    for name, current in res.items():
+        if name.startswith("i(v") and "." not in name:
+            src = name[2:-1]
+            p_node = _source_node_voltage(res, src)
+            if p_node is not None:
+                total += float(np.trapezoid(-p_node * current, t))
+    return total
+
+
+def _source_node_voltage(res: backends.SimResult, src: str) -> NDArray[np.float64] | None:
+    deck_line = next((ln for ln in res.deck.splitlines() if ln.split(" ", 1)[0].lower() == src), None)
+    if deck_line is None:
+        return None
+    node = deck_line.split()[1].lower()
+    return res.v(node) if node != "0" else None
+
+
+def _states(res: backends.SimResult, xb: Crossbar, index: int = -1) -> NDArray[np.float64]:
+    return np.array(
+        [[res[xnet.state_vector(i, j)][index] for j in range(xb.cols)] for i in range(xb.rows)], dtype=float
+    )
+
+
+def write_pulses(
+    xb: Crossbar,
+    cell: tuple[int, int],
+    v_write: float | list[float],
+    width_s: float,
+    scheme: WriteScheme = "v2",
+    sim_backend: backends.BackendName = "shared",
+    timeout: float | None = None,
+) -> WriteResult:
+    """Apply one pulse (or a train, one amplitude each) to ``cell`` and report what changed."""
+    t0 = time.perf_counter()
+    res = backends.run(write_deck(xb, cell, v_write, width_s, scheme), backend=sim_backend, timeout=timeout)
+    after = np.clip(_states(res, xb), *xb.device.x_bounds)
+    delta = after - xb.states
+    others = np.ones(delta.shape, bool)
+    others[cell] = False
+    rng = xb.device.x_range
+    return WriteResult(
+        states_before=np.array(xb.states),
+        states_after=after,
+        cell=cell,
+        selected_change=float(delta[cell]),
+        disturb_max=float(np.max(np.abs(delta[others])) / rng) if others.any() else 0.0,
+        disturb_mean=float(np.mean(np.abs(delta[others])) / rng) if others.any() else 0.0,
+        energy_j=source_energy(res),
+        seconds=time.perf_counter() - t0,
+    )
+
+
+@dataclass
+class ProgramResult:
+    """Outcome of program-and-verify over an array.
+
+    Attributes
+    ----------
+    states : ndarray, shape (rows, cols)
+        Final device states.
+    g_target, g_final : ndarray, shape (rows, cols)
+        Target and final conductances at the read voltage (S).
+    pulses : ndarray of int, shape (rows, cols)
+        Pulses spent per cell.
+    converged : ndarray of bool, shape (rows, cols)
+        Cells within tolerance.
+    failures : dict
+        Cell to the error message of a transient that failed (the loop went on).
+    step_seconds : list of float
+        Wall time of each pulse-and-verify step (s).
+    """
+
+    states: NDArray[np.float64]
+    g_target: NDArray[np.float64]
+    g_final: NDArray[np.float64]
+    pulses: NDArray[np.int64]
+    converged: NDArray[np.bool_]
+    failures: dict[tuple[int, int], str] = field(default_factory=dict)
+    step_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def rel_error(self) -> NDArray[np.float64]:
+        """|g_final - g_target| / g_target per cell."""
+        return np.abs(self.g_final - self.g_target) / self.g_target
+
+
+def program_and_verify(
+    xb: Crossbar,
+    g_target: NDArray[np.float64],
+    v_set: float,
+    v_reset: float,
+    width_s: float,
+    rtol: float = 0.02,
+    max_pulses: int = 50,
+    scheme: WriteScheme = "v2",
+    cells: list[tuple[int, int]] | None = None,
+) -> ProgramResult:
+    """Program every cell towards ``g_target`` by pulse, read, compare, repeat.
+
+    Each step reads the selected cell's conductance at ``xb.v_read`` from its
+    present state, stops when within ``rtol``, otherwise applies a SET pulse
+    (``v_set``, towards higher conductance) when below target or a RESET pulse
+    (``v_reset``) when above, as a full-array ngspice transient that starts
+    from the exact states the previous one left. A pulse that overshoots
+    halves the width of the next one. A cell that runs out of ``max_pulses``
+    keeps its best state and is reported; a failed transient is recorded in
+    ``failures`` and the loop goes on with the next cell.
+
+    Raises
+    ------
+    ParameterError
+        If a target lies outside the conductances the device reaches at ``xb.v_read``.
+    """
+    g_target = np.asarray(g_target, dtype=float)
+    if g_target.shape != (xb.rows, xb.cols):
+        raise ParameterError(f"g_target has shape {g_target.shape}, expected {(xb.rows, xb.cols)}")
+    xb.device.state_for_conductance(g_target, float(xb.v_read))  # refuses unreachable targets
+    pulses = np.zeros(g_target.shape, dtype=np.int64)
+    converged = np.zeros(g_target.shape, dtype=bool)
+    failures: dict[tuple[int, int], str] = {}
+    steps: list[float] = []
+    current = xb
+    for cell in cells or [(i, j) for i in range(xb.rows) for j in range(xb.cols)]:
+        width = width_s
+        last_sign = 0
+        for _ in range(max_pulses + 1):
+            g_now = float(current.device.conductance(current.states[cell], float(xb.v_read)))
+            err = (g_now - g_target[cell]) / g_target[cell]
+            if abs(err) <= rtol:
+                converged[cell] = True
+                break
+            if pulses[cell] >= max_pulses:
+                break
+            sign = 1 if err < 0 else -1
+            if last_sign and sign != last_sign:
+                width /= 2
+            last_sign = sign
+            t0 = time.perf_counter()
+            try:
+                res = write_pulses(current, cell, v_set if sign > 0 else v_reset, width, scheme)
+            except SimulationError as exc:
+                failures[cell] = str(exc)
+                break
+            steps.append(time.perf_counter() - t0)
+            pulses[cell] += 1
+            current = current.with_states(res.states_after)
+    g_final = current.device.conductance(current.states, float(xb.v_read))
+    return ProgramResult(
+        states=np.array(current.states),
+        g_target=g_target,
+        g_final=np.asarray(g_final, dtype=float),
+        pulses=pulses,
+        converged=converged,
+        failures=failures,
+        step_seconds=steps,
+    )
