@@ -45,6 +45,32 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.story == "multiplier":
+        from pymem import devices
+        from pymem.ops.multiplier import train_multiplier
+
+        res = train_multiplier(
+            devices.get(args.model), args.x, args.z, tol=args.tol, max_pulses=args.max_pulses
+        )
+        out = {
+            "model": args.model,
+            "x": res.x,
+            "z": res.z,
+            "w_target": res.w_target,
+            "w_final": res.w_final,
+            "abs_error": res.abs_error,
+            "pulses": res.pulses,
+            "converged": res.converged,
+            "seconds": res.seconds,
+            "seconds_per_step": res.step_seconds,
+            "trajectory": res.trajectory,
+        }
+        if args.json:
+            _print_json(out)
+        else:
+            for key in ("model", "w_target", "w_final", "abs_error", "pulses", "converged", "seconds"):
+                print(f"{key:12s} {out[key]}")
+        return 0 if res.converged else 1
     from pymem.report.demo import run_demo
 
     return run_demo(out_dir=args.out, quick=args.quick)
@@ -60,8 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("demo", help="run the end-to-end demonstration on built-in defaults")
+    p.add_argument(
+        "story",
+        nargs="?",
+        default="all",
+        choices=["all", "multiplier"],
+        help="all (default), or one story: multiplier (train one memristor until x*w = z)",
+    )
     p.add_argument("--out", default="report", help="report folder (default: report)")
     p.add_argument("--quick", action="store_true", help="smaller arrays, for a fast look")
+    p.add_argument("--x", type=float, default=0.5, help="multiplier: input in (0, 1] (default 0.5)")
+    p.add_argument("--z", type=float, default=0.2, help="multiplier: target product (default 0.2)")
+    p.add_argument("--model", default="vteam", help="multiplier: device model (default vteam)")
+    p.add_argument("--tol", type=float, default=0.005, help="multiplier: |x*w - z| to stop at")
+    p.add_argument("--max-pulses", type=int, default=200, help="multiplier: pulse budget")
+    p.add_argument("--json", action="store_true", help="multiplier: print one JSON object")
     p.set_defaults(func=cmd_demo)
 
     from pymem.report import commands

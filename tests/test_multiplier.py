@@ -1,0 +1,69 @@
+"""The seed's first story: one memristor trained by pulses until x * w = z."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pymem import devices
+from pymem.errors import ParameterError
+from pymem.ops.multiplier import set_polarity, train_multiplier
+
+
+@pytest.mark.parametrize("name", devices.names())
+def test_one_memristor_learns_the_product(name: str) -> None:
+    res = train_multiplier(devices.get(name), x=0.5, z=0.2, tol=0.005)
+    assert res.converged
+    assert res.abs_error <= 0.005
+    assert abs(res.w_final - 0.4) <= 0.005 / 0.5
+    assert res.pulses > 0 and len(res.trajectory) == res.pulses + 1
+
+
+@pytest.mark.parametrize("name", devices.names())
+def test_set_polarity_agrees_with_the_equations(name: str) -> None:
+    """A pulse of the returned sign raises the conductance, by the model's own dx/dt."""
+    m = devices.get(name)
+    th = m.thresholds
+    v = 1.5 * max(-th[0], th[1]) if th else 1.0
+    lo, hi = m.x_bounds
+    x = 0.5 * (lo + hi)
+    dx = float(m.dxdt(set_polarity(m, v) * v, x)) * 1e-9
+    assert float(m.conductance(x + dx, 0.05)) > float(m.conductance(x, 0.05))
+
+
+def test_unreachable_weight_is_refused() -> None:
+    with pytest.raises(ParameterError, match=r"target weight z/x = 2.0 is outside what hp can store"):
+        train_multiplier(devices.get("hp"), x=0.1, z=0.2)
+    with pytest.raises(ParameterError, match=r"input x must be in \(0, 1\], got 1.5"):
+        train_multiplier(devices.get("hp"), x=1.5, z=0.2)
+
+
+def test_cli_prints_the_promised_keys() -> None:
+    name = "vteam" if "vteam" in devices.names() else devices.names()[-1]
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pymem.cli",
+            "demo",
+            "multiplier",
+            "--x",
+            "0.5",
+            "--z",
+            "0.2",
+            "--model",
+            name,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    for key in ("w_target", "w_final", "abs_error", "pulses", "converged"):
+        assert key in info
+    assert info["w_target"] == pytest.approx(0.4) and info["converged"] is True
