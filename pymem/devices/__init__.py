@@ -12,12 +12,14 @@ from typing import Any
 from pymem.devices.base import DeviceModel
 from pymem.devices.hp import HPMemristor
 from pymem.devices.waveforms import PWL, Sine, pulse_train, triangle
+from pymem.devices.stanford_pku import StanfordPKU
 from pymem.devices.yakopcic import Yakopcic
 from pymem.errors import ParameterError
 
 REGISTRY: dict[str, type[DeviceModel]] = {
     HPMemristor.name: HPMemristor,
     Yakopcic.name: Yakopcic,
+    StanfordPKU.name: StanfordPKU,
 }
 
 
@@ -75,6 +77,7 @@ __all__ = [
     "DeviceModel",
     "HPMemristor",
     "Sine",
+    "StanfordPKU",
     "Yakopcic",
     "get",
     "names",

@@ -44,6 +44,9 @@ class DeviceModel(ABC):
     name: ClassVar[str]
     citation: ClassVar[str]
     x0: float
+    spice_max_step_s: ClassVar[float | None] = None
+    """Largest ngspice time step that keeps this model's transients within 1e-3 of the
+    state range of the reference (s); None when the drive's own scale suffices."""
 
     # ----- equations (numpy) -------------------------------------------------
     @property

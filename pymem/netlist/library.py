@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from pymem import devices
 from pymem.devices.base import DeviceModel
 from pymem.devices.hp import WINDOWS
@@ -43,7 +45,7 @@ def iv_drive(model: DeviceModel) -> devices.Sine:
 def example_deck(model: DeviceModel) -> str:
     """A self-contained deck that prints ``model``'s I-V loop under ``ngspice -b``."""
     wave = iv_drive(model)
-    step = wave.duration_s / 1000
+    step = min(wave.duration_s / 1000, model.spice_max_step_s or np.inf)
     lines = [
         HEADER,
         model.subckt(),

@@ -152,5 +152,6 @@ def write_deck(
     lines += state_ic_lines(xb)
     lines.append(nl.options(**WRITE_OPTIONS))
     stop = pulse_duration(len(amps), width_s, edge, gap)
-    lines.append(nl.tran(edge, stop, 0.0, min(width_s / 50, edge * 5), uic=True))
+    t_max = min(width_s / 50, edge * 5, xb.device.spice_max_step_s or np.inf)
+    lines.append(nl.tran(min(edge, t_max), stop, 0.0, t_max, uic=True))
     return nl.deck(f"pymem write {xb.rows}x{xb.cols} {xb.device.name} {scheme}", lines, check_names=False)

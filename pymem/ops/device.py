@@ -108,7 +108,8 @@ def simulate(
     backend : {"ngspice", "reference"}
         Circuit simulation of the subcircuit, or scipy integration of the equations.
     max_step_s : float, optional
-        Largest time step (s); default duration / ``n_points``.
+        Largest time step (s); default duration / ``n_points``, and for ngspice
+        no more than the model's ``spice_max_step_s``.
     n_points : int
         Points of the returned reference trace (and default step count).
     sim_backend : {"shared", "batch"}
@@ -125,6 +126,8 @@ def simulate(
     step = _default_max_step(waveform, n_points) if max_step_s is None else max_step_s
     t0 = time.perf_counter()
     if backend == "ngspice":
+        if max_step_s is None and model.spice_max_step_s is not None:
+            step = min(step, model.spice_max_step_s)
         res = backends.run(device_deck(model, waveform, x0, step), backend=sim_backend)
         t = res["time"]
         return DeviceTrace(

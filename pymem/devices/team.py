@@ -1,0 +1,175 @@
+"""TEAM: the current-controlled threshold adaptive memristor model.
+
+Kvatinsky, Friedman, Kolodny & Weiser, "TEAM: ThrEshold Adaptive Memristor
+Model", IEEE TCAS-I 60(1), 211-221 (2013).
+
+Same state, resistance laws and windows as :mod:`pymem.devices.vteam`
+(``x = (w - w_on)/(w_off - w_on)`` in [0, 1], ON end at x = 0), but the drift
+is controlled by the device current ``i = v / R(x)``:
+
+    dx/dt = k_off/(w_off - w_on) (i/i_off - 1)^alpha_off f(x, i)   i > i_off > 0
+          = 0                                                    i_on < i < i_off
+          = k_on /(w_off - w_on) (i/i_on  - 1)^alpha_on  f(x, i)   i < i_on < 0
+
+written without branches as in VTEAM. Since R > 0, ``i`` and ``v`` have the
+same sign, so the windows pick their branch by ``v``.
+
+The current thresholds correspond to state-dependent voltage thresholds
+``v = i R(x)``; :attr:`TEAM.thresholds` returns them at the initial state x0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from pymem.devices.base import DeviceModel, require
+from pymem.devices.vteam import (
+    RModel,
+    Window,
+    check_common_fields,
+    resistance_of,
+    spice_resistance,
+    spice_threshold_rate,
+    spice_window,
+    threshold_rate,
+    window_of,
+)
+
+
+@dataclass(frozen=True)
+class TEAM(DeviceModel):
+    """TEAM model; defaults are the TEAM set of Kvatinsky et al.'s reference Verilog-A.
+
+    Rates, exponents, current thresholds and widths from the TEAM branch of
+    Kvatinsky, Talisveyberg, Fliter et al., "Verilog-A for Memristor Models"
+    (Technion CCIT report 801, 2011): k_off = 8e-13 m/s, k_on = -8e-13 m/s,
+    alpha_off = alpha_on = 3, i_off = 115 uA, i_on = -8.9 uA (published as
+    +8.9 uA, a sign slip: see docs/models/team.md), x_on = 0, x_off = 3 nm.
+    Ron = 50 ohm and Roff = 1 kohm as in the later (2015) release of that code,
+    also Xyce's MEMRISTOR level 2 defaults.
+    """
+
+    r_on_ohm: float = 50.0
+    """ON (lowest) resistance, at w = w_on (ohm)."""
+    r_off_ohm: float = 1000.0
+    """OFF (highest) resistance, at w = w_off (ohm)."""
+    w_on_m: float = 0.0
+    """State variable bound w_on (x_on in the paper) of the ON end (m)."""
+    w_off_m: float = 3e-9
+    """State variable bound w_off (x_off in the paper) of the OFF end (m)."""
+    k_on_m_per_s: float = -8e-13
+    """Drift coefficient k_on of the ON (i < i_on) branch (m/s, < 0)."""
+    k_off_m_per_s: float = 8e-13
+    """Drift coefficient k_off of the OFF (i > i_off) branch (m/s, > 0)."""
+    alpha_on: float = 3.0
+    """Exponent alpha_on of the ON branch (dimensionless, >= 1)."""
+    alpha_off: float = 3.0
+    """Exponent alpha_off of the OFF branch (dimensionless, >= 1)."""
+    i_on_a: float = -8.9e-6
+    """ON threshold current i_on (A, < 0)."""
+    i_off_a: float = 115e-6
+    """OFF threshold current i_off (A, > 0)."""
+    r_model: RModel = "linear"
+    """Resistance law: linear or exponential in the state."""
+    window: Window = "none"
+    """Window function: none (f = 1 with an end stop at the bounds) or biolek."""
+    p: float = 1.0
+    """Biolek window exponent p (dimensionless, >= 0.5)."""
+    stop_layer: float = 1e-3
+    """Window none: end-stop width, the last part of the range where the rate ramps to 0 (in (0, 0.1])."""
+    x0: float = 0.5
+    """Initial state (w0 - w_on) / (w_off - w_on) (dimensionless, in [0, 1])."""
+
+    name: ClassVar[str] = "team"
+    citation: ClassVar[str] = (
+        "Kvatinsky, Friedman, Kolodny & Weiser, IEEE TCAS-I 60(1), 211 (2013); defaults: TEAM set "
+        "of Kvatinsky et al.'s reference Verilog-A (Technion CCIT report 801, 2011), i_on sign fixed"
+    )
+
+    def __post_init__(self) -> None:
+        check_common_fields(self)
+        require(
+            math.isfinite(self.i_off_a) and self.i_off_a > 0,
+            f"i_off_a must be > 0 A (TEAM needs i_on < 0 < i_off), got {self.i_off_a!r}",
+        )
+        require(
+            math.isfinite(self.i_on_a) and self.i_on_a < 0,
+            f"i_on_a must be < 0 A (TEAM needs i_on < 0 < i_off), got {self.i_on_a!r}; a positive "
+            "i_on (as printed in the 2011 reference code) makes the state drift at zero current",
+        )
+        self.check_x0()
+
+    @property
+    def subckt_name(self) -> str:
+        return f"pymem_team_{self.r_model[:3]}_{self.window}"
+
+    @property
+    def x_bounds(self) -> tuple[float, float]:
+        return (0.0, 1.0)
+
+    @property
+    def thresholds(self) -> tuple[float, float]:
+        """Voltage thresholds ``(i_on R(x0), i_off R(x0))`` (V) at the initial state x0.
+
+        TEAM's thresholds are currents; the voltage that reaches them scales
+        with R(x), so these hold while the state stays at x0.
+        """
+        r0 = float(self.resistance(self.x0))
+        return (self.i_on_a * r0, self.i_off_a * r0)
+
+    @property
+    def width_m(self) -> float:
+        """State range w_off - w_on (m)."""
+        return self.w_off_m - self.w_on_m
+
+    @property
+    def k_off_per_s(self) -> float:
+        """Normalised k_off / (w_off - w_on) (1/s)."""
+        return self.k_off_m_per_s / self.width_m
+
+    @property
+    def k_on_per_s(self) -> float:
+        """Normalised k_on / (w_off - w_on) (1/s, < 0)."""
+        return self.k_on_m_per_s / self.width_m
+
+    def resistance(self, x: ArrayLike) -> NDArray[np.float64]:
+        """R (ohm) at state ``x`` (clamped to [0, 1]); broadcasts."""
+        return resistance_of(x, self.r_on_ohm, self.r_off_ohm, self.r_model)
+
+    def current(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
+        return np.asarray(v, dtype=float) / self.resistance(x)
+
+    def dxdt(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
+        i = self.current(v, x)
+        rate = threshold_rate(
+            i, self.i_off_a, self.i_on_a, self.k_off_per_s, self.k_on_per_s, self.alpha_off, self.alpha_on
+        )
+        return rate * window_of(x, v, self.window, self.p, self.stop_layer)
+
+    # ----- SPICE -----------------------------------------------------------------
+    def spice_params(self) -> dict[str, float]:
+        return {
+            "ron": self.r_on_ohm,
+            "roff": self.r_off_ohm,
+            "lam": math.log(self.r_off_ohm / self.r_on_ohm),
+            "koffn": self.k_off_per_s,
+            "konn": self.k_on_per_s,
+            "aoff": self.alpha_off,
+            "aon": self.alpha_on,
+            "ioff": self.i_off_a,
+            "ion": self.i_on_a,
+            "pwin": self.p,
+            "xlayer": self.stop_layer,
+        }
+
+    def spice_current(self, v: str, x: str) -> str:
+        return f"{v}/{spice_resistance(x, self.r_model)}"
+
+    def spice_dxdt(self, v: str, x: str) -> str:
+        rate = spice_threshold_rate(f"({self.spice_current(v, x)})", "ioff", "ion")
+        return f"{rate}*{spice_window(x, v, self.window)}"

@@ -1,0 +1,333 @@
+"""VTEAM: the voltage-controlled threshold adaptive memristor model.
+
+Kvatinsky, Ramadan, Friedman & Kolodny, "VTEAM: A General Model for
+Voltage-Controlled Memristors", IEEE TCAS-II 62(8), 786-790 (2015).
+
+State ``x = (w - w_on) / (w_off - w_on)`` in [0, 1] (normalised, so O(1)):
+x = 0 is the ON (low resistance, Ron) end, x = 1 the OFF end (Roff).
+
+    dx/dt = k_off/(w_off - w_on) (v/v_off - 1)^alpha_off f(x, v)   v > v_off > 0
+          = 0                                                    v_on < v < v_off
+          = k_on /(w_off - w_on) (v/v_on  - 1)^alpha_on  f(x, v)   v < v_on < 0
+
+(k_off > 0, k_on < 0: a positive voltage turns the device OFF). Written
+without branches as ``k_off' max(v/v_off - 1, 0)^a_off + k_on' max(v/v_on - 1, 0)^a_on``:
+both terms vanish in the dead zone, and the rate is continuous in ``v``.
+
+Current ``i = v / R(x)`` with
+
+    linear       R = Ron + (Roff - Ron) x
+    exponential  R = Ron exp(lambda x),  lambda = ln(Roff / Ron)
+
+(x is clamped to [0, 1] inside R, so R never leaves [Ron, Roff]).
+
+Windows ``f(x, v)`` (x clamped to [0, 1]):
+
+    none    f = min(1, (1 - x)/delta) for v >= 0,  min(1, x/delta) for v < 0
+    biolek  f = 1 - (x - s)^(2p),  s = 1 if v < 0 else 0   (zero at the bound the drive pushes towards)
+
+"none" is the paper's unwindowed drift (f = 1) with an end stop: within the
+last ``delta = stop_layer`` (default 1e-3) of the range the rate ramps
+linearly to zero at the bound it is pushed towards. A hard stop (f jumping
+from 1 to 0 at the bound) is a discontinuity that ngspice overshoots by about
+``h rate / 2`` and scipy's LSODA crawls through (minutes per loop); the ramp is
+continuous, so both integrate it exactly as written, and the state never
+leaves [0, 1].
+
+The window picks its branch by the sign of ``v``; the switch at v = 0 lies in
+the dead zone, where the rate is zero, so dx/dt stays continuous in ``v``.
+
+The helpers at module level (rates, windows, resistances, as numpy and as
+SPICE text) are shared with the current-controlled TEAM model
+(:mod:`pymem.devices.team`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar, Literal, Protocol, get_args
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from pymem.devices.base import DeviceModel, require
+
+RModel = Literal["linear", "exponential"]
+R_MODELS: tuple[str, ...] = get_args(RModel)
+Window = Literal["none", "biolek"]
+WINDOWS: tuple[str, ...] = get_args(Window)
+
+
+# ----- equations shared with TEAM: numpy ---------------------------------------------
+def clamp01(x: ArrayLike) -> NDArray[np.float64]:
+    """The state clamped to [0, 1] (dimensionless)."""
+    return np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
+
+
+def resistance_of(x: ArrayLike, r_on: float, r_off: float, r_model: str) -> NDArray[np.float64]:
+    """R(x) (ohm) of the normalised state ``x`` (clamped to [0, 1]); broadcasts."""
+    xc = clamp01(x)
+    if r_model == "exponential":
+        return r_on * np.exp(math.log(r_off / r_on) * xc)
+    return r_on + (r_off - r_on) * xc
+
+
+def threshold_rate(
+    u: ArrayLike, u_off: float, u_on: float, k_off: float, k_on: float, a_off: float, a_on: float
+) -> NDArray[np.float64]:
+    """The (V)TEAM drift without window, in state units / s.
+
+    ``k_off' max(u/u_off - 1, 0)^a_off + k_on' max(u/u_on - 1, 0)^a_on`` for the
+    control quantity ``u`` (voltage for VTEAM, current for TEAM) with thresholds
+    ``u_on < 0 < u_off`` and normalised rates ``k_off > 0 > k_on`` (1/s).
+    """
+    u = np.asarray(u, dtype=float)
+    up = np.maximum(u / u_off - 1.0, 0.0)
+    dn = np.maximum(u / u_on - 1.0, 0.0)
+    return k_off * up**a_off + k_on * dn**a_on
+
+
+def window_of(x: ArrayLike, drive: ArrayLike, window: str, p: float, layer: float) -> NDArray[np.float64]:
+    """The window f(x) (dimensionless); ``drive`` (V or A) picks the branch by its sign.
+
+    ``biolek``: ``1 - (x - s)^(2p)``, s = 1 if drive < 0 else 0. ``none``: 1,
+    ramping linearly to 0 over the last ``layer`` of the range at the bound the
+    drive pushes towards: ``min(1, (1 - x)/layer)`` for drive >= 0,
+    ``min(1, x/layer)`` for drive < 0.
+    """
+    xc = clamp01(x)
+    neg = np.asarray(drive, dtype=float) < 0
+    if window == "biolek":
+        return 1.0 - np.abs(xc - np.where(neg, 1.0, 0.0)) ** (2.0 * p)
+    return np.minimum(1.0, np.where(neg, xc, 1.0 - xc) / layer)
+
+
+# ----- equations shared with TEAM: SPICE text ----------------------------------------
+def spice_clamp01(x: str) -> str:
+    """B-source text of ``x`` clamped to [0, 1]."""
+    return f"min(max({x},0),1)"
+
+
+def spice_resistance(x: str, r_model: str) -> str:
+    """B-source text of R(x) over the subcircuit parameters ``ron``, ``roff``, ``lam``."""
+    xc = spice_clamp01(x)
+    if r_model == "exponential":
+        return f"(ron*exp(lam*{xc}))"
+    return f"(ron+(roff-ron)*{xc})"
+
+
+def spice_threshold_rate(u: str, u_off: str, u_on: str) -> str:
+    """B-source text of :func:`threshold_rate` over ``koffn, konn, aoff, aon`` and the named thresholds.
+
+    ``pow(a, b)`` is ``|a|^b`` in ngspice; its base is ``max(., 0) >= 0`` here.
+    """
+    return f"(koffn*pow(max({u}/{u_off}-1,0),aoff)+konn*pow(max({u}/{u_on}-1,0),aon))"
+
+
+def spice_window(x: str, drive: str, window: str) -> str:
+    """B-source text of :func:`window_of` over the parameters ``pwin`` and ``xlayer``."""
+    xc = spice_clamp01(x)
+    if window == "biolek":
+        return f"(1-pow({xc}-(({drive})<0?1:0),2*pwin))"
+    return f"min(1,(({drive})<0?{xc}:1-{xc})/xlayer)"
+
+
+class SharedFields(Protocol):
+    """The fields VTEAM and TEAM share (checked by :func:`check_common_fields`)."""
+
+    r_on_ohm: float
+    r_off_ohm: float
+    w_on_m: float
+    w_off_m: float
+    k_on_m_per_s: float
+    k_off_m_per_s: float
+    alpha_on: float
+    alpha_off: float
+    r_model: str
+    window: str
+    p: float
+    stop_layer: float
+
+
+def check_common_fields(m: SharedFields) -> None:
+    """Validate the fields VTEAM and TEAM share (resistances, widths, rates, exponents, window).
+
+    Raises
+    ------
+    ParameterError
+        Naming the bad field and the fix.
+    """
+    require(
+        math.isfinite(m.r_on_ohm) and m.r_on_ohm > 0,
+        f"r_on_ohm must be finite and > 0 ohm, got {m.r_on_ohm!r}",
+    )
+    require(
+        math.isfinite(m.r_off_ohm) and m.r_off_ohm > m.r_on_ohm,
+        f"r_off_ohm={m.r_off_ohm!r} must exceed r_on_ohm={m.r_on_ohm!r} "
+        "(Roff <= Ron is not a memristor); swap them or fix the values",
+    )
+    require(
+        math.isfinite(m.w_on_m) and m.w_on_m >= 0,
+        f"w_on_m must be finite and >= 0 m, got {m.w_on_m!r}",
+    )
+    require(
+        math.isfinite(m.w_off_m) and m.w_off_m > m.w_on_m,
+        f"w_off_m={m.w_off_m!r} must exceed w_on_m={m.w_on_m!r}: the state range "
+        "w_off - w_on must be a positive width in m (3e-9 for 3 nm)",
+    )
+    require(
+        math.isfinite(m.k_off_m_per_s) and m.k_off_m_per_s > 0,
+        f"k_off_m_per_s must be > 0 m/s (it drives the state towards w_off), got {m.k_off_m_per_s!r}",
+    )
+    require(
+        math.isfinite(m.k_on_m_per_s) and m.k_on_m_per_s < 0,
+        f"k_on_m_per_s must be < 0 m/s (it drives the state towards w_on), got "
+        f"{m.k_on_m_per_s!r}; give it as a negative number",
+    )
+    for key in ("alpha_on", "alpha_off"):
+        value = getattr(m, key)
+        require(
+            math.isfinite(value) and value >= 1,
+            f"{key} must be finite and >= 1 (below 1 the rate has an infinite slope at the "
+            f"threshold, which breaks Newton's method in ngspice), got {value!r}",
+        )
+    require(m.r_model in R_MODELS, f"r_model={m.r_model!r} is unknown; choose one of {R_MODELS}")
+    require(m.window in WINDOWS, f"window={m.window!r} is unknown; choose one of {WINDOWS}")
+    require(
+        math.isfinite(m.p) and m.p >= 0.5,
+        f"window exponent p must be >= 0.5 (2p >= 1 keeps the window's slope finite), got {m.p!r}",
+    )
+    require(
+        math.isfinite(m.stop_layer) and 0 < m.stop_layer <= 0.1,
+        f"stop_layer must be in (0, 0.1] of the state range, got {m.stop_layer!r}; "
+        "1e-3 stops the state within 0.1 % of its bound",
+    )
+
+
+@dataclass(frozen=True)
+class VTEAM(DeviceModel):
+    """VTEAM model; defaults are the VTEAM set of Kvatinsky's reference code.
+
+    Defaults: the Technion/ASIC2 reference Verilog-A memristor model (VTEAM
+    branch) as carried over in MemTorch's ``VTEAM`` (coreylammie/MemTorch,
+    ``memtorch/bh/memristor/VTEAM.py``, which cites
+    https://asic2.group/tools/memristor-models/): Ron = 50 ohm, Roff = 1 kohm,
+    D = 3 nm, k_on = -10 m/s, k_off = 5e-4 m/s, alpha_on = 3, alpha_off = 1,
+    v_on = -0.2 V, v_off = 0.02 V, w_on = 0, w_off = 3 nm.
+    """
+
+    r_on_ohm: float = 50.0
+    """ON (lowest) resistance, at w = w_on (ohm)."""
+    r_off_ohm: float = 1000.0
+    """OFF (highest) resistance, at w = w_off (ohm)."""
+    w_on_m: float = 0.0
+    """State variable bound w_on of the ON end (m)."""
+    w_off_m: float = 3e-9
+    """State variable bound w_off of the OFF end (m); the film thickness D when w_on = 0."""
+    k_on_m_per_s: float = -10.0
+    """Drift coefficient k_on of the ON (v < v_on) branch (m/s, < 0)."""
+    k_off_m_per_s: float = 5e-4
+    """Drift coefficient k_off of the OFF (v > v_off) branch (m/s, > 0)."""
+    alpha_on: float = 3.0
+    """Exponent alpha_on of the ON branch (dimensionless, >= 1)."""
+    alpha_off: float = 1.0
+    """Exponent alpha_off of the OFF branch (dimensionless, >= 1)."""
+    v_on_v: float = -0.2
+    """ON (SET) threshold voltage v_on (V, < 0)."""
+    v_off_v: float = 0.02
+    """OFF (RESET) threshold voltage v_off (V, > 0)."""
+    r_model: RModel = "linear"
+    """Resistance law: linear or exponential in the state."""
+    window: Window = "none"
+    """Window function: none (f = 1 with an end stop at the bounds) or biolek."""
+    p: float = 1.0
+    """Biolek window exponent p (dimensionless, >= 0.5)."""
+    stop_layer: float = 1e-3
+    """Window none: end-stop width, the last part of the range where the rate ramps to 0 (in (0, 0.1])."""
+    x0: float = 0.5
+    """Initial state (w0 - w_on) / (w_off - w_on) (dimensionless, in [0, 1])."""
+
+    name: ClassVar[str] = "vteam"
+    citation: ClassVar[str] = (
+        "Kvatinsky, Ramadan, Friedman & Kolodny, IEEE TCAS-II 62(8), 786 (2015); defaults: "
+        "VTEAM set of Kvatinsky et al.'s reference Verilog-A (asic2.group), as in MemTorch's VTEAM"
+    )
+
+    def __post_init__(self) -> None:
+        check_common_fields(self)
+        require(
+            math.isfinite(self.v_off_v) and self.v_off_v > 0,
+            f"v_off_v must be > 0 V (VTEAM needs v_on < 0 < v_off), got {self.v_off_v!r}",
+        )
+        require(
+            math.isfinite(self.v_on_v) and self.v_on_v < 0,
+            f"v_on_v must be < 0 V (VTEAM needs v_on < 0 < v_off), got {self.v_on_v!r}; "
+            "give the ON threshold as a negative voltage",
+        )
+        self.check_x0()
+
+    # ----- equations (numpy) -----------------------------------------------------
+    @property
+    def subckt_name(self) -> str:
+        return f"pymem_vteam_{self.r_model[:3]}_{self.window}"
+
+    @property
+    def x_bounds(self) -> tuple[float, float]:
+        return (0.0, 1.0)
+
+    @property
+    def thresholds(self) -> tuple[float, float]:
+        """``(v_on, v_off)`` in V."""
+        return (self.v_on_v, self.v_off_v)
+
+    @property
+    def width_m(self) -> float:
+        """State range w_off - w_on (m)."""
+        return self.w_off_m - self.w_on_m
+
+    @property
+    def k_off_per_s(self) -> float:
+        """Normalised k_off / (w_off - w_on) (1/s)."""
+        return self.k_off_m_per_s / self.width_m
+
+    @property
+    def k_on_per_s(self) -> float:
+        """Normalised k_on / (w_off - w_on) (1/s, < 0)."""
+        return self.k_on_m_per_s / self.width_m
+
+    def resistance(self, x: ArrayLike) -> NDArray[np.float64]:
+        """R (ohm) at state ``x`` (clamped to [0, 1]); broadcasts."""
+        return resistance_of(x, self.r_on_ohm, self.r_off_ohm, self.r_model)
+
+    def current(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
+        return np.asarray(v, dtype=float) / self.resistance(x)
+
+    def dxdt(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
+        rate = threshold_rate(
+            v, self.v_off_v, self.v_on_v, self.k_off_per_s, self.k_on_per_s, self.alpha_off, self.alpha_on
+        )
+        return rate * window_of(x, v, self.window, self.p, self.stop_layer)
+
+    # ----- SPICE -----------------------------------------------------------------
+    def spice_params(self) -> dict[str, float]:
+        return {
+            "ron": self.r_on_ohm,
+            "roff": self.r_off_ohm,
+            "lam": math.log(self.r_off_ohm / self.r_on_ohm),
+            "koffn": self.k_off_per_s,
+            "konn": self.k_on_per_s,
+            "aoff": self.alpha_off,
+            "aon": self.alpha_on,
+            "voff": self.v_off_v,
+            "von": self.v_on_v,
+            "pwin": self.p,
+            "xlayer": self.stop_layer,
+        }
+
+    def spice_current(self, v: str, x: str) -> str:
+        return f"{v}/{spice_resistance(x, self.r_model)}"
+
+    def spice_dxdt(self, v: str, x: str) -> str:
+        rate = spice_threshold_rate(v, "voff", "von")
+        return f"{rate}*{spice_window(x, v, self.window)}"
