@@ -11,8 +11,8 @@ from typing import Any
 
 from pymem.devices.base import DeviceModel
 from pymem.devices.hp import HPMemristor
-from pymem.devices.waveforms import PWL, Sine, pulse_train, triangle
 from pymem.devices.stanford_pku import StanfordPKU
+from pymem.devices.waveforms import PWL, Sine, pulse_train, triangle
 from pymem.devices.yakopcic import Yakopcic
 from pymem.errors import ParameterError
 
