@@ -241,6 +241,19 @@ class Crossbar:
         """Chord conductance I/V of every cell at ``v_read`` (S), shape (rows, cols)."""
         return self.device.conductance(self.states, self.v_read if v_read is None else v_read)
 
+    @property
+    def settle_time_s(self) -> float:
+        """Time the sense amplifiers need to settle to 1e-13 of a step (s); 0 for ideal sensing.
+
+        A TIA's closed loop has bandwidth gbw / (1 + r_f G_col), G_col the
+        conductance its column presents; 30 of its time constants.
+        """
+        if self.sense != "tia":
+            return 0.0
+        assert self.tia.r_f_ohm is not None
+        noise_gain = 1.0 + self.tia.r_f_ohm * float(np.max(self.conductances().sum(axis=0)))
+        return 30.0 * noise_gain / (2 * np.pi * self.tia.gbw_hz)
+
     def with_states(self, states: ArrayLike) -> Crossbar:
         """A copy with new cell states."""
         return replace(self, states=np.asarray(states, dtype=float))

@@ -94,6 +94,7 @@ def simulate(
     max_step_s: float | None = None,
     n_points: int = 2000,
     sim_backend: backends.BackendName = "shared",
+    times_s: NDArray[np.float64] | None = None,
 ) -> DeviceTrace:
     """Simulate one device under ``waveform``.
 
@@ -114,6 +115,9 @@ def simulate(
         Points of the returned reference trace (and default step count).
     sim_backend : {"shared", "batch"}
         Which ngspice backend runs the deck.
+    times_s : ndarray, optional
+        Reference only: report the state exactly at these times (s), for
+        example an ngspice trace's own, instead of on a uniform grid.
 
     Returns
     -------
@@ -139,7 +143,7 @@ def simulate(
             seconds=time.perf_counter() - t0,
         )
     if backend == "reference":
-        t, x = integrate_reference(model, waveform, x0, step, n_points)
+        t, x = integrate_reference(model, waveform, x0, step, n_points, times_s)
         v = waveform.values(t)
         return DeviceTrace(
             t=t,
@@ -153,7 +157,12 @@ def simulate(
 
 
 def integrate_reference(
-    model: DeviceModel, waveform: Waveform, x0: float, max_step_s: float, n_points: int
+    model: DeviceModel,
+    waveform: Waveform,
+    x0: float,
+    max_step_s: float,
+    n_points: int,
+    times_s: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Integrate dx/dt = model.dxdt(v(t), x) piece by piece between the waveform's corners.
 
@@ -163,7 +172,12 @@ def integrate_reference(
         Times (s) on a uniform grid of ``n_points`` plus the corners, and states.
     """
     corners = np.unique(np.clip(waveform.breakpoints, 0, waveform.duration_s))
-    grid = np.unique(np.concatenate([np.linspace(0, waveform.duration_s, n_points + 1), corners]))
+    base = (
+        np.linspace(0, waveform.duration_s, n_points + 1)
+        if times_s is None
+        else np.clip(np.asarray(times_s, dtype=float), 0, waveform.duration_s)
+    )
+    grid = np.unique(np.concatenate([base, corners]))
     lo, hi = model.x_bounds
     atol = 1e-10 * (hi - lo)
 

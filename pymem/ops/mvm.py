@@ -83,7 +83,7 @@ def mvm(
     xbar: Crossbar,
     v: ArrayLike,
     backend: MvmBackend = "solver",
-    t_read_s: float = 1e-6,
+    t_read_s: float | None = None,
     sim_backend: backends.BackendName = "shared",
     timeout: float | None = None,
     solver: CrossbarSolver | None = None,
@@ -96,8 +96,9 @@ def mvm(
     v : array_like, shape (rows,) or (batch, rows)
         Read voltages (V), each below the device's write threshold.
     backend : {"ngspice", "solver", "ideal"}
-    t_read_s : float
-        Hold time per vector in the ngspice transient (s).
+    t_read_s : float, optional
+        Hold time per vector in the ngspice transient (s); default 1 us, or
+        longer when a TIA needs it to settle (``xbar.settle_time_s``).
     sim_backend : {"shared", "batch"}
         ngspice backend for ``backend="ngspice"``.
     timeout : float, optional
@@ -125,7 +126,8 @@ def mvm(
         y, v_out = res.y, res.v_out
         extra = {"newton_iterations": res.newton_iterations, "factorize_seconds": s.factorize_seconds}
     else:
-        y, v_out, states_after, extra = _ngspice_read(xbar, batch, t_read_s, sim_backend, timeout)
+        hold = max(1e-6, xbar.settle_time_s) if t_read_s is None else t_read_s
+        y, v_out, states_after, extra = _ngspice_read(xbar, batch, hold, sim_backend, timeout)
     seconds = time.perf_counter() - t0
     if xbar.adc is not None:
         y = xbar.adc.quantize(y) if v_out is None else -xbar.adc.quantize(v_out) / xbar.tia.r_f_ohm
@@ -183,7 +185,7 @@ def _ngspice_read(
     return y, v_out, states_after, extra
 
 
-def compare_solver_with_ngspice(xbar: Crossbar, v: ArrayLike, t_read_s: float = 1e-6) -> float:
+def compare_solver_with_ngspice(xbar: Crossbar, v: ArrayLike, t_read_s: float | None = None) -> float:
     """Largest relative difference between the solver and an ngspice read of the same inputs.
 
     The solver is evaluated, vector by vector, at the device states ngspice

@@ -142,6 +142,19 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
     for name, path in write_mvm_figures(args.output, quick=args.quick).items():
         print(f"{name}: {path}")
+    if args.schemes:
+        from pymem.report.writing import plot_schemes, scheme_table
+
+        rows = [row for model in args.schemes for row in scheme_table(model, n=args.size)]
+        print(
+            f"{'model':14s} {'scheme':6s} {'V':>6s} {'selected':>9s} {'dist max':>9s} {'dist mean':>9s} {'energy J':>10s}"
+        )
+        for r in rows:
+            print(
+                f"{r['model']:14s} {r['scheme']:6s} {r['v_write']:6.3f} {r['selected_change']:9.2e} "
+                f"{r['disturb_max']:9.2e} {r['disturb_mean']:9.2e} {r['energy_j']:10.3e}"
+            )
+        print(f"write_schemes: {plot_schemes(rows, Path(args.output) / 'write_schemes.png')}")
     return 0
 
 
@@ -178,6 +191,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("figures", help="MVM error against size and wire resistance; voltage-drop map")
     p.add_argument("-o", "--output", default="report", help="folder (default report)")
     p.add_argument("--quick", action="store_true", help="sizes up to 64 only")
+    p.add_argument(
+        "--schemes",
+        nargs="*",
+        default=None,
+        metavar="MODEL",
+        help="also compare V/2, V/3 and floating writes on an array of these models",
+    )
+    p.add_argument("--size", type=int, default=16, help="array size of the scheme comparison (default 16)")
     p.set_defaults(func=cmd_figures)
 
     p = sub.add_parser("circuits", help="regenerate the SPICE subcircuit library (circuits/)")
