@@ -147,7 +147,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
         rows = [row for model in args.schemes for row in scheme_table(model, n=args.size)]
         print(
-            f"{'model':14s} {'scheme':6s} {'V':>6s} {'selected':>9s} {'dist max':>9s} {'dist mean':>9s} {'energy J':>10s}"
+            f"{'model':14s} {'scheme':6s} {'V':>6s} {'selected':>9s} {'dist max':>9s} "
+            f"{'dist mean':>9s} {'energy J':>10s}"
         )
         for r in rows:
             print(
