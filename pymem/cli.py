@@ -71,6 +71,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
             for key in ("model", "w_target", "w_final", "abs_error", "pulses", "converged", "seconds"):
                 print(f"{key:12s} {out[key]}")
         return 0 if res.converged else 1
+    if args.story == "bitslice":
+        from pymem.ops.bitslice import store_and_read
+
+        model = args.model if args.model != "vteam" else "yakopcic"
+        r = store_and_read(args.value, args.bits, args.bits_per_device, model=model)
+        out = {
+            "model": model,
+            "value": r.value,
+            "bits": r.bits,
+            "devices": r.devices,
+            "digits": r.digits,
+            "value_read": r.value_read,
+            "abs_error": r.abs_error,
+            "pulses": r.pulses,
+            "seconds": r.seconds,
+        }
+        if args.json:
+            _print_json(out)
+        else:
+            for key, value in out.items():
+                print(f"{key:12s} {value}")
+        return 0
     from pymem.report.demo import run_demo
 
     return run_demo(out_dir=args.out, quick=args.quick)
@@ -100,7 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="vteam", help="multiplier: device model (default vteam)")
     p.add_argument("--tol", type=float, default=0.005, help="multiplier: |x*w - z| to stop at")
     p.add_argument("--max-pulses", type=int, default=200, help="multiplier: pulse budget")
-    p.add_argument("--json", action="store_true", help="multiplier: print one JSON object")
+    p.add_argument("--value", type=int, default=13, help="bitslice: integer to store (default 13)")
+    p.add_argument("--bits", type=int, default=4, help="bitslice: weight width (default 4)")
+    p.add_argument("--bits-per-device", type=int, default=1, help="bitslice: bits per device (default 1)")
+    p.add_argument("--json", action="store_true", help="multiplier, bitslice: print one JSON object")
     p.set_defaults(func=cmd_demo)
 
     from pymem.report import commands
