@@ -112,8 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
         "story",
         nargs="?",
         default="all",
-        choices=["all", "multiplier"],
-        help="all (default), or one story: multiplier (train one memristor until x*w = z)",
+        choices=["all", "multiplier", "bitslice"],
+        help="all (default), or one story: multiplier (train one memristor until x*w = z), "
+        "bitslice (store an integer on several devices, read it back by shift-and-add)",
     )
     p.add_argument("--out", default="report", help="report folder (default: report)")
     p.add_argument("--quick", action="store_true", help="smaller arrays, for a fast look")

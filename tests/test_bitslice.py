@@ -30,3 +30,19 @@ def test_each_device_lands_within_the_program_tolerance() -> None:
 def test_models_without_thresholds_are_refused() -> None:
     with pytest.raises(ParameterError, match="bit slicing needs a model with write thresholds; 'hp'"):
         store_and_read(3, bits=2, model="hp")
+
+
+def test_cli_bitslice_prints_the_stored_value() -> None:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "pymem.cli", "demo", "bitslice", "--value", "6", "--bits", "3", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["digits"] == [0, 1, 1] and round(info["value_read"]) == 6

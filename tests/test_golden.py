@@ -74,7 +74,7 @@ def test_plain_ngspice_prints_an_iv_loop_that_matches_the_reference(stem: str) -
     assert out.returncode == 0, out.stdout + out.stderr
     table = _printed_table(out.stdout)
     t, x = table[:, 0], table[:, 3]
-    ref = devices.simulate(model, model.demo_drive(), backend="reference")
+    ref = devices.simulate(model, model.demo_drive(), backend="reference", times_s=t)
     assert np.max(np.abs(np.interp(t, ref.t, ref.x) - x)) <= 1e-3 * model.x_range
     assert np.ptp(x) > 0.01 * model.x_range, "the example drive should move the state"
 

@@ -51,7 +51,7 @@ def test_pulses_in_a_loop_equal_one_continuous_transient(name: str, scheme: str)
 @pytest.mark.parametrize("name", THRESHOLD_MODELS)
 def test_v2_below_twice_the_threshold_leaves_half_selected_cells_alone(name: str) -> None:
     amp = _write_amplitude(name)
-    width = devices.get(name).demo_drive().duration_s / 50
+    width = devices.get(name).demo_drive().duration_s / 10
     xb = random_crossbar(4, 4, name, seed=2, r_row_ohm=0.5, r_col_ohm=0.5)
     res = write_pulses(xb, (2, 1), amp, width, "v2")
     assert res.disturb_max < 1e-9

@@ -12,6 +12,7 @@ from typing import Any
 from pymem.devices.base import DeviceModel
 from pymem.devices.hp import HPMemristor
 from pymem.devices.stanford_pku import StanfordPKU
+from pymem.devices.vteam import VTEAM
 from pymem.devices.waveforms import PWL, Sine, pulse_train, triangle
 from pymem.devices.yakopcic import Yakopcic
 from pymem.errors import ParameterError
@@ -20,6 +21,7 @@ REGISTRY: dict[str, type[DeviceModel]] = {
     HPMemristor.name: HPMemristor,
     Yakopcic.name: Yakopcic,
     StanfordPKU.name: StanfordPKU,
+    VTEAM.name: VTEAM,
 }
 
 
@@ -74,6 +76,7 @@ def __getattr__(attr: str) -> Any:
 __all__ = [
     "PWL",
     "REGISTRY",
+    "VTEAM",
     "DeviceModel",
     "HPMemristor",
     "Sine",

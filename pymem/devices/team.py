@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from pymem.devices.base import DeviceModel, require
 from pymem.devices.vteam import (
+    BOUND_GAP,
     RModel,
     Window,
     check_common_fields,
@@ -39,6 +40,7 @@ from pymem.devices.vteam import (
     threshold_rate,
     window_of,
 )
+from pymem.devices.waveforms import Sine
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class TEAM(DeviceModel):
     window: Window = "none"
     """Window function: none (f = 1 with an end stop at the bounds) or biolek."""
     p: float = 1.0
-    """Biolek window exponent p (dimensionless, >= 0.5)."""
+    """Biolek window exponent p (dimensionless, whole number 1..10)."""
     stop_layer: float = 1e-3
     """Window none: end-stop width, the last part of the range where the rate ramps to 0 (in (0, 0.1])."""
     x0: float = 0.5
@@ -106,7 +108,8 @@ class TEAM(DeviceModel):
 
     @property
     def subckt_name(self) -> str:
-        return f"pymem_team_{self.r_model[:3]}_{self.window}"
+        tail = f"biolek{round(self.p)}" if self.window == "biolek" else self.window
+        return f"pymem_team_{self.r_model[:3]}_{tail}"
 
     @property
     def x_bounds(self) -> tuple[float, float]:
@@ -121,6 +124,15 @@ class TEAM(DeviceModel):
         """
         r0 = float(self.resistance(self.x0))
         return (self.i_on_a * r0, self.i_off_a * r0)
+
+    def demo_drive(self) -> Sine:
+        """1 V at 0.1 Hz, one cycle: OFF over seconds, then an ON switching that runs away.
+
+        Once |i| passes -i_on the ON rate grows as R falls, so the ON switching
+        completes within microseconds; compare against a reference sampled at
+        ngspice's own time points, not a coarse uniform grid.
+        """
+        return Sine(1.0, 0.1, cycles=1)
 
     @property
     def width_m(self) -> float:
@@ -163,8 +175,8 @@ class TEAM(DeviceModel):
             "aon": self.alpha_on,
             "ioff": self.i_off_a,
             "ion": self.i_on_a,
-            "pwin": self.p,
             "xlayer": self.stop_layer,
+            "xgap": BOUND_GAP,
         }
 
     def spice_current(self, v: str, x: str) -> str:
@@ -172,4 +184,4 @@ class TEAM(DeviceModel):
 
     def spice_dxdt(self, v: str, x: str) -> str:
         rate = spice_threshold_rate(f"({self.spice_current(v, x)})", "ioff", "ion")
-        return f"{rate}*{spice_window(x, v, self.window)}"
+        return f"{rate}*{spice_window(x, v, self.window, self.p)}"
