@@ -119,3 +119,13 @@ def test_bad_write_requests(kwargs: dict, match: str) -> None:
     args = {"cell": (0, 0), "v_write": 1.0, "width_s": 1e-3, "scheme": "v2"} | kwargs
     with pytest.raises(ParameterError, match=match):
         write_deck(random_crossbar(2, 2, "hp", seed=0), **args)
+
+
+def test_1t1r_write_moves_only_the_selected_row() -> None:
+    """Only the selected row's transistors are on: cells of other rows see no voltage at all."""
+    xb = random_crossbar(3, 3, "hp", seed=5, r_row_ohm=1.0, r_col_ohm=1.0, cell="1t1r")
+    res = write_pulses(xb, (1, 1), 1.0, 1e-3, "v2")
+    delta = np.abs(res.states_after - xb.states)
+    assert delta[1, 1] > 1e-4
+    assert delta[1, 1] > np.max(delta[1, [0, 2]])  # same row, transistor on, but only Vw/2
+    assert np.max(delta[[0, 2], :]) < 1e-9 * xb.device.x_range

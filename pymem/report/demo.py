@@ -85,6 +85,26 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
     for name, path in write_mvm_figures(out, quick=True).items():
         rows.append(_row(f"figure: {name}", str(path)))
 
+    from pymem.ops.bitslice import store_and_read
+    from pymem.ops.multiplier import train_multiplier
+
+    mult = train_multiplier(devices.get("vteam"), x=0.5, z=0.2)
+    ok &= mult.converged
+    rows.append(
+        _row(
+            "VTEAM trained by pulses until 0.5 * w = 0.2",
+            f"w = {mult.w_final:.4f} (ideal 0.4), error {mult.abs_error:.4f}, {mult.pulses} pulses",
+        )
+    )
+    sliced = store_and_read(13, bits=4, bits_per_device=1)
+    ok &= round(sliced.value_read) == 13
+    rows.append(
+        _row(
+            "13 on four 1-bit Yakopcic devices, read back",
+            f"{sliced.value_read:.3f} (digits {sliced.digits}, {sliced.pulses} pulses)",
+        )
+    )
+
     rows.append(_row("demo wall time", f"{time.perf_counter() - t_start:.1f} s"))
     print("pymem demo summary")
     print("\n".join(rows))
