@@ -46,3 +46,16 @@ def test_cli_bitslice_prints_the_stored_value() -> None:
     assert out.returncode == 0, out.stderr
     info = json.loads(out.stdout)
     assert info["digits"] == [0, 1, 1] and round(info["value_read"]) == 6
+
+
+def test_verify_compensates_device_spread_that_open_loop_cannot() -> None:
+    from pymem.devices.variability import Variability
+
+    var = Variability(d2d_sigma=0.2, seed=0)
+    closed = store_and_read(13, bits=4, bits_per_device=1, variability=var, verify=True, rtol=0.01)
+    open_loop = store_and_read(13, bits=4, bits_per_device=1, variability=var, verify=False, rtol=0.01)
+    # open loop: each device is off by its own scale; shift-and-add of (scale - 1) g / step, independently
+    expected = float(np.sum(2.0 ** np.arange(4) * (var.device_scales((1, 4))[0] - 1) * open_loop.g_target))
+    expected /= open_loop.level_step_s
+    assert open_loop.value_read - closed.value_read == pytest.approx(expected, abs=0.15)
+    assert closed.abs_error < 0.5 < open_loop.abs_error

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from pymem import devices
 from pymem.constants import CELLS, SENSES, CellKind, MvmBackend, SenseKind
 from pymem.devices.base import DeviceModel
+from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
 
 DEFAULT_READ_V = 0.1
@@ -144,6 +145,9 @@ class Crossbar:
     v_read : float, optional
         Largest read amplitude (V); default half the smaller write threshold,
         or 0.1 V for a model without thresholds.
+    g_scale : array_like, shape (rows, cols), optional
+        Per-device current scale (device-to-device variability, see
+        :class:`pymem.devices.variability.Variability`); default 1 everywhere.
     """
 
     rows: int
@@ -159,6 +163,7 @@ class Crossbar:
     nmos: NMOS = field(default_factory=NMOS)
     adc: ADC | None = None
     v_read: float | None = None
+    g_scale: Any = None
 
     def __post_init__(self) -> None:
         for name in ("rows", "cols"):
@@ -191,6 +196,14 @@ class Crossbar:
             )
         x.setflags(write=False)
         object.__setattr__(self, "states", x)
+        scale = np.ones(shape) if self.g_scale is None else np.array(self.g_scale, dtype=float)
+        if scale.shape != shape or not np.all(np.isfinite(scale) & (scale > 0)):
+            raise ParameterError(
+                f"g_scale must be positive finite factors of shape (rows, cols) = {shape}, "
+                f"got shape {scale.shape}"
+            )
+        scale.setflags(write=False)
+        object.__setattr__(self, "g_scale", scale)
         limit = self.read_limit_v
         v_read = min(0.5 * limit, DEFAULT_READ_V) if self.v_read is None else float(self.v_read)
         if not (np.isfinite(v_read) and v_read > 0):
@@ -239,7 +252,7 @@ class Crossbar:
 
     def conductances(self, v_read: float | None = None) -> NDArray[np.float64]:
         """Chord conductance I/V of every cell at ``v_read`` (S), shape (rows, cols)."""
-        return self.device.conductance(self.states, self.v_read if v_read is None else v_read)
+        return self.g_scale * self.device.conductance(self.states, self.v_read if v_read is None else v_read)
 
     @property
     def settle_time_s(self) -> float:
@@ -298,11 +311,21 @@ class Crossbar:
 
 
 def random_crossbar(
-    rows: int, cols: int, model: str | DeviceModel = "hp", seed: int = 0, **kw: Any
+    rows: int,
+    cols: int,
+    model: str | DeviceModel = "hp",
+    seed: int = 0,
+    variability: Variability | None = None,
+    **kw: Any,
 ) -> Crossbar:
-    """A crossbar with states drawn uniformly inside the model's range (10 % margins), from ``seed``."""
+    """A crossbar with states drawn uniformly inside the model's range (10 % margins), from ``seed``.
+
+    With ``variability``, each device also gets its own current scale (``g_scale``).
+    """
     m = devices.get(model) if isinstance(model, str) else model
     lo, hi = m.x_bounds
     rng = np.random.default_rng(seed)
     x = rng.uniform(lo + 0.1 * (hi - lo), hi - 0.1 * (hi - lo), size=(rows, cols))
+    if variability is not None:
+        kw["g_scale"] = variability.device_scales((rows, cols))
     return Crossbar(rows, cols, model=m, states=x, **kw)

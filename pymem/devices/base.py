@@ -154,12 +154,14 @@ class DeviceModel(ABC):
         """The ``.subckt`` text of this model for ngspice 39 and newer.
 
         Ports ``p n``; the internal node ``x`` holds the state as a voltage.
-        Parameters (``x0`` and the model's own) can be overridden per instance.
+        Parameters (``x0``, ``gscale`` and the model's own) can be overridden per
+        instance; ``gscale`` scales the device current (device-to-device
+        variability of the conducting area), leaving the state dynamics alone.
         """
         v, x = "v(p,n)", "v(x)"
-        params = {"x0": float(self.x0), **self.spice_params()}
+        params = {"x0": float(self.x0), "gscale": 1.0, **self.spice_params()}
         body = [
-            nl.bsource("Bi", "p", "n", self.spice_current(v, x)),
+            nl.bsource("Bi", "p", "n", f"gscale*({self.spice_current(v, x)})"),
             nl.bsource("Bx", "0", "x", self.spice_dxdt(v, x)),
             "Cx x 0 1 IC={x0}",
             nl.resistor("Rx", "x", "0", STATE_LEAK_OHM),

@@ -121,6 +121,8 @@ def array_lines(xb: Crossbar, periphery: bool = True) -> list[str]:
     lines: list[str] = []
     name = xb.device.subckt_name
     x = xb.states.tolist()
+    varied = bool(np.any(xb.g_scale != 1.0))
+    gs = [[f" gscale={k!r}" for k in row] for row in xb.g_scale.tolist()] if varied else None
     r_row = nl.positive(xb.r_row_ohm, "r_row_ohm") if xb.r_row_ohm > 0 else ""
     r_col = nl.positive(xb.r_col_ohm, "r_col_ohm") if xb.r_col_ohm > 0 else ""
     width = nl.fmt(10e-6 * xb.nmos.w_over_l)
@@ -136,13 +138,14 @@ def array_lines(xb: Crossbar, periphery: bool = True) -> list[str]:
             below = [f"r{i + 1}c{j}_bl" for j in cols] if i + 1 < R else [f"c{j}_out" for j in cols]
             lines += [f"Rbl{i}_{j} {bl_i[j]} {below[j]} {r_col}" for j in cols]
         x_i = x[i]
+        g_i = gs[i] if gs else [""] * C
         if xb.cell == "1t1r":
             for j in cols:
                 mid = f"r{i}c{j}_m"
-                lines.append(f"Xm{i}_{j} {wl_i[j]} {mid} {name} x0={x_i[j]!r}")
+                lines.append(f"Xm{i}_{j} {wl_i[j]} {mid} {name} x0={x_i[j]!r}{g_i[j]}")
                 lines.append(f"Mt{i}_{j} {mid} g{i} {bl_i[j]} 0 {NMOS_MODEL} w={width} l=1e-05")
         else:
-            lines += [f"Xm{i}_{j} {wl_i[j]} {bl_i[j]} {name} x0={x_i[j]!r}" for j in cols]
+            lines += [f"Xm{i}_{j} {wl_i[j]} {bl_i[j]} {name} x0={x_i[j]!r}{g_i[j]}" for j in cols]
     if not periphery:
         return lines
     if xb.cell == "1t1r":

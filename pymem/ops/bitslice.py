@@ -19,6 +19,7 @@ import numpy as np
 from pymem import devices
 from pymem.crossbar.mapping import BitSlicedMapping
 from pymem.crossbar.spec import Crossbar
+from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
 from pymem.ops.multiplier import set_polarity
 from pymem.ops.mvm import mvm
@@ -70,6 +71,8 @@ def store_and_read(
     rtol: float = 0.01,
     seed: int = 0,
     max_pulses: int = 200,
+    variability: Variability | None = None,
+    verify: bool = True,
 ) -> BitSliceResult:
     """Store ``value`` on ceil(bits / bits_per_device) devices through the circuit and read it back.
 
@@ -87,6 +90,12 @@ def store_and_read(
         Seed of the devices' random starting states.
     max_pulses : int
         Pulse budget per device.
+    variability : Variability, optional
+        Device-to-device spread (each device's current scale) and write noise.
+    verify : bool
+        True: the verify reads see the real devices, so their spread is
+        compensated. False: the devices are programmed as if they were
+        nominal (open loop), and the spread shows up in the read-back.
     """
     m = devices.get(model)
     if m.thresholds is None:
@@ -95,7 +104,10 @@ def store_and_read(
     lo, hi = m.x_bounds
     k = -(-bits // bits_per_device)
     rng = np.random.default_rng(seed)
-    xb = Crossbar(1, k, m, states=rng.uniform(lo + 0.2 * (hi - lo), hi - 0.2 * (hi - lo), size=(1, k)))
+    start = rng.uniform(lo + 0.2 * (hi - lo), hi - 0.2 * (hi - lo), size=(1, k))
+    scale = variability.device_scales((1, k)) if variability is not None else None
+    xb = Crossbar(1, k, m, states=start, g_scale=scale)
+    nominal = Crossbar(1, k, m, states=start)
     v_read = float(xb.v_read)
     g_a, g_b = (float(m.conductance(lo + f * (hi - lo), v_read)) for f in (0.1, 0.9))
     mapping = BitSlicedMapping(min(g_a, g_b), max(g_a, g_b), bits, bits_per_device)
@@ -105,13 +117,14 @@ def store_and_read(
     amp = 1.5 * max(-th[0], th[1])
     up = set_polarity(m, amp)
     prog = program_and_verify(
-        xb,
+        xb if verify else nominal,
         g_target,
         v_set=up * amp,
         v_reset=-up * amp,
         width_s=m.demo_drive().duration_s / 200,
         rtol=rtol,
         max_pulses=max_pulses,
+        noise=variability,
     )
     read = mvm(xb.with_states(prog.states), [v_read], backend="ngspice")
     estimate = float(mapping.decode(read.y, np.array([[v_read]]))[0, 0]) / v_read
@@ -124,8 +137,41 @@ def store_and_read(
         abs_error=abs(estimate - value),
         digits=digits,
         g_target=g_target[0],
-        g_final=prog.g_final[0],
+        g_final=xb.with_states(prog.states).conductances()[0],
         level_step_s=mapping.step,
         pulses=int(prog.pulses.sum()),
         seconds=time.perf_counter() - t0,
     )
+
+
+def bitslice_table(
+    value: int = 201,
+    bits: int = 8,
+    bits_per_device: tuple[int, ...] = (8, 4, 2, 1),
+    sigmas: tuple[float, ...] = (0.0, 0.05, 0.1),
+    model: str = "yakopcic",
+    seed: int = 0,
+) -> list[dict[str, float]]:
+    """Read-back error against the number of devices and the device-to-device spread.
+
+    Returns one row per (bits per device, spread, verify on/off) with
+    ``devices``, ``d2d_sigma``, ``verify``, ``value_read``, ``abs_error``, ``pulses``.
+    """
+    rows = []
+    for b in bits_per_device:
+        for sigma in sigmas:
+            for verify in (True, False):
+                var = Variability(d2d_sigma=sigma, seed=seed)
+                r = store_and_read(value, bits, b, model=model, seed=seed, variability=var, verify=verify)
+                rows.append(
+                    {
+                        "devices": r.devices,
+                        "bits_per_device": b,
+                        "d2d_sigma": sigma,
+                        "verify": verify,
+                        "value_read": r.value_read,
+                        "abs_error": r.abs_error,
+                        "pulses": r.pulses,
+                    }
+                )
+    return rows

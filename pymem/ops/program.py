@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from pymem import backends
 from pymem.crossbar.spec import Crossbar
+from pymem.devices.variability import Variability
 from pymem.errors import ParameterError, SimulationError
 from pymem.netlist import crossbar as xnet
 from pymem.netlist.write import WriteScheme, write_deck
@@ -92,11 +93,20 @@ def write_pulses(
     scheme: WriteScheme = "v2",
     sim_backend: backends.BackendName = "shared",
     timeout: float | None = None,
+    noise: Variability | None = None,
+    rng: np.random.Generator | None = None,
 ) -> WriteResult:
-    """Apply one pulse (or a train, one amplitude each) to ``cell`` and report what changed."""
+    """Apply one pulse (or a train, one amplitude each) to ``cell`` and report what changed.
+
+    With ``noise``, every device's change is scaled by its cycle-to-cycle
+    write noise, drawn from ``rng`` (default ``noise.write_rng()``).
+    """
     t0 = time.perf_counter()
     res = backends.run(write_deck(xb, cell, v_write, width_s, scheme), backend=sim_backend, timeout=timeout)
-    after = np.clip(_states(res, xb), *xb.device.x_bounds)
+    after = _states(res, xb)
+    if noise is not None:
+        after = noise.noisy_change(np.asarray(xb.states), after, rng or noise.write_rng())
+    after = np.clip(after, *xb.device.x_bounds)
     delta = after - xb.states
     others = np.ones(delta.shape, bool)
     others[cell] = False
@@ -157,6 +167,7 @@ def program_and_verify(
     max_pulses: int = 50,
     scheme: WriteScheme = "v2",
     cells: list[tuple[int, int]] | None = None,
+    noise: Variability | None = None,
 ) -> ProgramResult:
     """Program every cell towards ``g_target`` by pulse, read, compare, repeat.
 
@@ -167,7 +178,9 @@ def program_and_verify(
     from the exact states the previous one left. A pulse that overshoots
     halves the width of the next one. A cell that runs out of ``max_pulses``
     keeps its best state and is reported; a failed transient is recorded in
-    ``failures`` and the loop goes on with the next cell.
+    ``failures`` and the loop goes on with the next cell. ``noise`` adds
+    cycle-to-cycle write noise (seeded); device-to-device spread lives in
+    ``xb.g_scale`` and is seen by the verify reads.
 
     Raises
     ------
@@ -177,7 +190,8 @@ def program_and_verify(
     g_target = np.asarray(g_target, dtype=float)
     if g_target.shape != (xb.rows, xb.cols):
         raise ParameterError(f"g_target has shape {g_target.shape}, expected {(xb.rows, xb.cols)}")
-    xb.device.state_for_conductance(g_target, float(xb.v_read))  # refuses unreachable targets
+    xb.device.state_for_conductance(g_target / xb.g_scale, float(xb.v_read))  # refuses unreachable targets
+    rng = noise.write_rng() if noise is not None else None
     pulses = np.zeros(g_target.shape, dtype=np.int64)
     converged = np.zeros(g_target.shape, dtype=bool)
     failures: dict[tuple[int, int], str] = {}
@@ -187,7 +201,7 @@ def program_and_verify(
         width = width_s
         last_sign = 0
         for _ in range(max_pulses + 1):
-            g_now = float(current.device.conductance(current.states[cell], float(xb.v_read)))
+            g_now = float(current.conductances()[cell])
             err = (g_now - g_target[cell]) / g_target[cell]
             if abs(err) <= rtol:
                 converged[cell] = True
@@ -200,14 +214,16 @@ def program_and_verify(
             last_sign = sign
             t0 = time.perf_counter()
             try:
-                res = write_pulses(current, cell, v_set if sign > 0 else v_reset, width, scheme)
+                res = write_pulses(
+                    current, cell, v_set if sign > 0 else v_reset, width, scheme, noise=noise, rng=rng
+                )
             except SimulationError as exc:
                 failures[cell] = str(exc)
                 break
             steps.append(time.perf_counter() - t0)
             pulses[cell] += 1
             current = current.with_states(res.states_after)
-    g_final = current.device.conductance(current.states, float(xb.v_read))
+    g_final = current.conductances()
     return ProgramResult(
         states=np.array(current.states),
         g_target=g_target,

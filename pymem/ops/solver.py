@@ -180,8 +180,8 @@ class CrossbarSolver:
         self.xbar = xbar
         self.topo = _Topology(xbar)
         v_probe = float(xbar.v_read)
-        i1 = xbar.device.current(v_probe, xbar.states)
-        i2 = xbar.device.current(2 * v_probe, xbar.states)
+        i1 = xbar.g_scale * xbar.device.current(v_probe, xbar.states)
+        i2 = xbar.g_scale * xbar.device.current(2 * v_probe, xbar.states)
         # a 1T1R read is never linear: the access transistor is not a resistor
         self.ohmic = xbar.cell == "1r" and bool(np.allclose(i2, 2 * i1, rtol=1e-12, atol=0))
         self.g_cell = np.asarray(i1 / v_probe, dtype=float)
@@ -365,7 +365,7 @@ class CrossbarSolver:
             i_t, _, _ = nmos_level1(full_v[t.mid], full_v[t.bl], xb.nmos.v_gate_v, xb.nmos.vto_v, self._beta)
             return i_t.sum(axis=0)
         vcell = full_v[t.wl] - full_v[t.bl]
-        return np.asarray(xb.device.current(vcell, xb.states), dtype=float).sum(axis=0)
+        return np.asarray(xb.g_scale * xb.device.current(vcell, xb.states), dtype=float).sum(axis=0)
 
     @property
     def _beta(self) -> float:
@@ -376,11 +376,11 @@ class CrossbarSolver:
         """KCL currents of the nonlinear branches and their Jacobian stamps at ``full_v``."""
         t = self.topo
         xb = self.xbar
-        a, b, x = t.wl.ravel(), t.mid.ravel(), xb.states.ravel()
+        a, b, x, k = t.wl.ravel(), t.mid.ravel(), xb.states.ravel(), xb.g_scale.ravel()
         vd = full_v[a] - full_v[b]
-        i_d = xb.device.current(vd, x)
+        i_d = k * xb.device.current(vd, x)
         h = 1e-6 * np.maximum(np.abs(vd), 1e-3)
-        g = (xb.device.current(vd + h, x) - xb.device.current(vd - h, x)) / (2 * h)
+        g = k * (xb.device.current(vd + h, x) - xb.device.current(vd - h, x)) / (2 * h)
         inj = np.zeros(t.n)
         np.add.at(inj, a, i_d)
         np.add.at(inj, b, -i_d)

@@ -156,6 +156,18 @@ def cmd_figures(args: argparse.Namespace) -> int:
                 f"{r['disturb_max']:9.2e} {r['disturb_mean']:9.2e} {r['energy_j']:10.3e}"
             )
         print(f"write_schemes: {plot_schemes(rows, Path(args.output) / 'write_schemes.png')}")
+    if args.bitslice:
+        from pymem.ops.bitslice import bitslice_table
+
+        print("201 as an 8-bit weight on Yakopcic devices, programmed to 1 %, read back through ngspice")
+        print(
+            f"{'devices':>7} {'bits/dev':>8} {'d2d sigma':>9} {'verify':>6} {'read':>9} {'error':>7} {'pulses':>6}"
+        )
+        for r in bitslice_table():
+            print(
+                f"{r['devices']:7d} {r['bits_per_device']:8d} {r['d2d_sigma']:9.2f} {r['verify']!s:>6} "
+                f"{r['value_read']:9.3f} {r['abs_error']:7.3f} {r['pulses']:6d}"
+            )
     return 0
 
 
@@ -200,6 +212,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="also compare V/2, V/3 and floating writes on an array of these models",
     )
     p.add_argument("--size", type=int, default=16, help="array size of the scheme comparison (default 16)")
+    p.add_argument(
+        "--bitslice", action="store_true", help="read-back error of bit slicing against devices and spread"
+    )
     p.set_defaults(func=cmd_figures)
 
     p = sub.add_parser("circuits", help="regenerate the SPICE subcircuit library (circuits/)")
