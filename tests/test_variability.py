@@ -75,8 +75,8 @@ def test_bad_spreads(kwargs: dict, match: str) -> None:
 def test_bad_scale_shape() -> None:
     from pymem.crossbar import Crossbar
 
-    with pytest.raises(
-        ParameterError,
-        match=r"g_scale must be positive finite factors of shape \(rows, cols\) = \(2, 2\), got shape \(3, 2\)",
-    ):
+    pattern = (
+        r"g_scale must be positive finite factors of shape \(rows, cols\) = \(2, 2\), got shape \(3, 2\)"
+    )
+    with pytest.raises(ParameterError, match=pattern):
         Crossbar(2, 2, "hp", g_scale=np.ones((3, 2)))

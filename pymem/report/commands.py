@@ -161,7 +161,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
         print("201 as an 8-bit weight on Yakopcic devices, programmed to 1 %, read back through ngspice")
         print(
-            f"{'devices':>7} {'bits/dev':>8} {'d2d sigma':>9} {'verify':>6} {'read':>9} {'error':>7} {'pulses':>6}"
+            f"{'devices':>7} {'bits/dev':>8} {'d2d sigma':>9} {'verify':>6} {'read':>9} "
+            f"{'error':>7} {'pulses':>6}"
         )
         for r in bitslice_table():
             print(
