@@ -129,3 +129,22 @@ def test_1t1r_write_moves_only_the_selected_row() -> None:
     assert delta[1, 1] > 1e-4
     assert delta[1, 1] > np.max(delta[1, [0, 2]])  # same row, transistor on, but only Vw/2
     assert np.max(delta[[0, 2], :]) < 1e-9 * xb.device.x_range
+
+
+def test_row_by_row_programming_reaches_targets_in_fewer_steps() -> None:
+    xb = random_crossbar(2, 4, "yakopcic", seed=3, r_row_ohm=0.5, r_col_ohm=0.5)
+    rng = np.random.default_rng(1)
+    g_target = xb.conductances() * rng.uniform(0.75, 1.25, size=(2, 4))
+    th = xb.device.thresholds
+    kw = {"v_set": 1.4 * th[1], "v_reset": 1.4 * th[0], "width_s": 2e-5, "rtol": 0.01, "max_pulses": 80}
+    by_cell = program_and_verify(xb, g_target, **kw)
+    by_row = program_and_verify(xb, g_target, order="row", **kw)
+    assert by_cell.converged.all() and by_row.converged.all()
+    assert np.all(by_row.rel_error <= 0.01)
+    assert len(by_row.step_seconds) < len(by_cell.step_seconds)
+
+
+def test_unknown_programming_order() -> None:
+    xb = random_crossbar(1, 1, "yakopcic", seed=0)
+    with pytest.raises(ParameterError, match="unknown programming order 'diagonal'"):
+        program_and_verify(xb, xb.conductances(), 0.2, -0.2, 1e-5, order="diagonal")

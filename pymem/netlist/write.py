@@ -36,10 +36,25 @@ WRITE_OPTIONS = {"reltol": 1e-7, "abstol": 1e-15, "vntol": 1e-9}
 FLOAT_LEAK_OHM = 1e12
 
 
+Cells = tuple[int, int] | tuple[int, tuple[int, ...]]
+"""A selected cell ``(row, col)``, or several cells of one row ``(row, (col, col, ...))``."""
+
+
+def selected_columns(rows: int, cols: int, cell: Cells) -> tuple[int, tuple[int, ...]]:
+    """The selected row and columns of ``cell``, checked against the array size."""
+    i0, js = cell
+    cols_sel = tuple(js) if isinstance(js, tuple | list) else (js,)
+    if not (0 <= i0 < rows and cols_sel and all(0 <= j < cols for j in cols_sel)):
+        raise ParameterError(f"cell {cell} is outside the {rows}x{cols} array")
+    return i0, cols_sel
+
+
 def line_voltages(
-    rows: int, cols: int, cell: tuple[int, int], v_write: float, scheme: WriteScheme
+    rows: int, cols: int, cell: Cells, v_write: float, scheme: WriteScheme
 ) -> tuple[list[float | None], list[float | None]]:
     """Voltage of every row and column line during the pulse (None: floating).
+
+    ``cell`` may select several columns of one row: they are written together.
 
     Returns
     -------
@@ -48,18 +63,16 @@ def line_voltages(
     """
     if scheme not in SCHEMES:
         raise ParameterError(f"unknown write scheme {scheme!r}; choose one of {SCHEMES}")
-    i0, j0 = cell
-    if not (0 <= i0 < rows and 0 <= j0 < cols):
-        raise ParameterError(f"cell {cell} is outside the {rows}x{cols} array")
+    i0, sel = selected_columns(rows, cols, cell)
     if scheme == "v2":
         rv: list[float | None] = [v_write / 2 if i == i0 else 0.0 for i in range(rows)]
-        cv: list[float | None] = [-v_write / 2 if j == j0 else 0.0 for j in range(cols)]
+        cv: list[float | None] = [-v_write / 2 if j in sel else 0.0 for j in range(cols)]
     elif scheme == "v3":
         rv = [v_write if i == i0 else v_write / 3 for i in range(rows)]
-        cv = [0.0 if j == j0 else 2 * v_write / 3 for j in range(cols)]
+        cv = [0.0 if j in sel else 2 * v_write / 3 for j in range(cols)]
     else:
         rv = [v_write if i == i0 else None for i in range(rows)]
-        cv = [0.0 if j == j0 else None for j in range(cols)]
+        cv = [0.0 if j in sel else None for j in range(cols)]
     return rv, cv
 
 
@@ -94,7 +107,7 @@ def pulse_duration(n_pulses: int, width_s: float, edge_s: float, gap_s: float) -
 
 def write_deck(
     xb: Crossbar,
-    cell: tuple[int, int],
+    cell: Cells,
     v_write: float | list[float],
     width_s: float,
     scheme: WriteScheme = "v2",
@@ -107,8 +120,8 @@ def write_deck(
     ----------
     xb : Crossbar
         The array, its states the starting point.
-    cell : (int, int)
-        Selected row and column.
+    cell : (int, int) or (int, tuple of int)
+        Selected row and column, or row and several columns written together.
     v_write : float or list of float
         Amplitude of each pulse across the selected cell (V, signed).
     width_s : float

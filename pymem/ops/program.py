@@ -21,7 +21,7 @@ from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError, SimulationError
 from pymem.netlist import crossbar as xnet
-from pymem.netlist.write import WriteScheme, write_deck
+from pymem.netlist.write import Cells, WriteScheme, selected_columns, write_deck
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,10 @@ class WriteResult:
     ----------
     states_before, states_after : ndarray, shape (rows, cols)
         Device states before and after (state units).
-    cell : (int, int)
-        The selected cell.
+    cell : (int, int) or (int, tuple of int)
+        The selected cell, or row and columns written together.
     selected_change : float
-        State change of the selected cell (state units, signed).
+        State change of the (first) selected cell (state units, signed).
     disturb_max, disturb_mean : float
         Largest and mean |state change| of all other cells, as fractions of the state range.
     energy_j : float
@@ -46,7 +46,7 @@ class WriteResult:
 
     states_before: NDArray[np.float64]
     states_after: NDArray[np.float64]
-    cell: tuple[int, int]
+    cell: tuple
     selected_change: float
     disturb_max: float
     disturb_mean: float
@@ -87,7 +87,7 @@ def _states(res: backends.SimResult, xb: Crossbar, index: int = -1) -> NDArray[n
 
 def write_pulses(
     xb: Crossbar,
-    cell: tuple[int, int],
+    cell: Cells,
     v_write: float | list[float],
     width_s: float,
     scheme: WriteScheme = "v2",
@@ -108,14 +108,15 @@ def write_pulses(
         after = noise.noisy_change(np.asarray(xb.states), after, rng or noise.write_rng())
     after = np.clip(after, *xb.device.x_bounds)
     delta = after - xb.states
+    row, sel = selected_columns(xb.rows, xb.cols, cell)
     others = np.ones(delta.shape, bool)
-    others[cell] = False
+    others[row, list(sel)] = False
     rng = xb.device.x_range
     return WriteResult(
         states_before=np.array(xb.states),
         states_after=after,
         cell=cell,
-        selected_change=float(delta[cell]),
+        selected_change=float(delta[row, sel[0]]),
         disturb_max=float(np.max(np.abs(delta[others])) / rng) if others.any() else 0.0,
         disturb_mean=float(np.mean(np.abs(delta[others])) / rng) if others.any() else 0.0,
         energy_j=source_energy(res),
@@ -168,6 +169,7 @@ def program_and_verify(
     scheme: WriteScheme = "v2",
     cells: list[tuple[int, int]] | None = None,
     noise: Variability | None = None,
+    order: str = "cell",
 ) -> ProgramResult:
     """Program every cell towards ``g_target`` by pulse, read, compare, repeat.
 
@@ -180,7 +182,10 @@ def program_and_verify(
     keeps its best state and is reported; a failed transient is recorded in
     ``failures`` and the loop goes on with the next cell. ``noise`` adds
     cycle-to-cycle write noise (seeded); device-to-device spread lives in
-    ``xb.g_scale`` and is seen by the verify reads.
+    ``xb.g_scale`` and is seen by the verify reads. ``order="row"`` programs a
+    row at a time: every cell of the row that is below its target gets the
+    same SET pulse at once (their columns selected together), then every cell
+    above it the same RESET pulse, until the row is done.
 
     Raises
     ------
@@ -193,37 +198,53 @@ def program_and_verify(
     xb.device.state_for_conductance(g_target / xb.g_scale, float(xb.v_read))  # refuses unreachable targets
     rng = noise.write_rng() if noise is not None else None
     pulses = np.zeros(g_target.shape, dtype=np.int64)
-    converged = np.zeros(g_target.shape, dtype=bool)
     failures: dict[tuple[int, int], str] = {}
     steps: list[float] = []
     current = xb
-    for cell in cells or [(i, j) for i in range(xb.rows) for j in range(xb.cols)]:
-        width = width_s
-        last_sign = 0
-        for _ in range(max_pulses + 1):
-            g_now = float(current.conductances()[cell])
-            err = (g_now - g_target[cell]) / g_target[cell]
-            if abs(err) <= rtol:
-                converged[cell] = True
+    groups: list[tuple[int, list[int]]]
+    if order == "row":
+        groups = [(i, list(range(xb.cols))) for i in range(xb.rows)]
+    elif order == "cell":
+        groups = [(i, [j]) for i, j in (cells or [(i, j) for i in range(xb.rows) for j in range(xb.cols)])]
+    else:
+        raise ParameterError(f"unknown programming order {order!r}; choose 'cell' or 'row'")
+    for row, members in groups:
+        width = dict.fromkeys(members, width_s)
+        last_sign: dict[int, int] = {}
+        while True:
+            err = (current.conductances()[row] - g_target[row]) / g_target[row]
+            todo = [j for j in members if abs(err[j]) > rtol and pulses[row, j] < max_pulses]
+            todo = [j for j in todo if (row, j) not in failures]
+            if not todo:
                 break
-            if pulses[cell] >= max_pulses:
-                break
-            sign = 1 if err < 0 else -1
-            if last_sign and sign != last_sign:
-                width /= 2
-            last_sign = sign
-            t0 = time.perf_counter()
-            try:
-                res = write_pulses(
-                    current, cell, v_set if sign > 0 else v_reset, width, scheme, noise=noise, rng=rng
-                )
-            except SimulationError as exc:
-                failures[cell] = str(exc)
-                break
-            steps.append(time.perf_counter() - t0)
-            pulses[cell] += 1
-            current = current.with_states(res.states_after)
+            for sign in (1, -1):
+                group = [j for j in todo if (err[j] < 0) == (sign > 0)]
+                if not group:
+                    continue
+                for j in group:
+                    if last_sign.get(j, sign) != sign:
+                        width[j] /= 2  # the last pulse overshot this cell
+                    last_sign[j] = sign
+                t0 = time.perf_counter()
+                try:
+                    res = write_pulses(
+                        current,
+                        (row, tuple(group)),
+                        v_set if sign > 0 else v_reset,
+                        min(width[j] for j in group),
+                        scheme,
+                        noise=noise,
+                        rng=rng,
+                    )
+                except SimulationError as exc:
+                    for j in group:
+                        failures[(row, j)] = str(exc)
+                    continue
+                steps.append(time.perf_counter() - t0)
+                pulses[row, group] += 1
+                current = current.with_states(res.states_after)
     g_final = current.conductances()
+    converged = np.abs(g_final - g_target) <= rtol * g_target
     return ProgramResult(
         states=np.array(current.states),
         g_target=g_target,
