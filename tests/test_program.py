@@ -148,3 +148,24 @@ def test_unknown_programming_order() -> None:
     xb = random_crossbar(1, 1, "yakopcic", seed=0)
     with pytest.raises(ParameterError, match="unknown programming order 'diagonal'"):
         program_and_verify(xb, xb.conductances(), 0.2, -0.2, 1e-5, order="diagonal")
+
+
+def test_a_failed_transient_is_reported_and_the_rest_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pulse whose ngspice run fails marks its cell; the other cells are still programmed."""
+    from pymem.errors import TimestepTooSmallError
+    from pymem.ops import program as prog
+
+    real = prog.write_pulses
+
+    def flaky(xb, cell, *args, **kwargs):
+        if cell[0] == 0 and 0 in cell[1]:
+            raise TimestepTooSmallError("transient analysis stopped: timestep too small", time_s=1e-9)
+        return real(xb, cell, *args, **kwargs)
+
+    monkeypatch.setattr(prog, "write_pulses", flaky)
+    xb = random_crossbar(1, 2, "yakopcic", seed=2)
+    g_target = xb.conductances() * 1.1
+    th = xb.device.thresholds
+    out = program_and_verify(xb, g_target, 1.4 * th[1], 1.4 * th[0], 2e-5, rtol=0.01, max_pulses=60)
+    assert (0, 0) in out.failures and "timestep too small" in out.failures[(0, 0)]
+    assert not out.converged[0, 0] and out.converged[0, 1]
