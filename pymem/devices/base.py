@@ -159,7 +159,7 @@ class DeviceModel(ABC):
         variability of the conducting area), leaving the state dynamics alone.
         """
         v, x = "v(p,n)", "v(x)"
-        params = {"x0": float(self.x0), "gscale": 1.0, **self.spice_params()}
+        params = {"x0": float(self.x0), **self.spice_params(), "gscale": 1.0}
         body = [
             nl.bsource("Bi", "p", "n", f"gscale*({self.spice_current(v, x)})"),
             nl.bsource("Bx", "0", "x", self.spice_dxdt(v, x)),
