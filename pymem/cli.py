@@ -21,6 +21,16 @@ def _print_json(obj: dict[str, Any]) -> None:
     print(json.dumps(obj, indent=2, sort_keys=True, default=float))
 
 
+def _print_story(out: dict[str, Any], as_json: bool, skip: tuple[str, ...] = ()) -> None:
+    """One JSON object, or one ``key value`` line per entry (without ``skip``) for people."""
+    if as_json:
+        _print_json(out)
+        return
+    for key, value in out.items():
+        if key not in skip:
+            print(f"{key:12s} {value}")
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from pymem.backends.doctor import diagnose
 
@@ -65,11 +75,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "seconds_per_step": res.step_seconds,
             "trajectory": res.trajectory,
         }
-        if args.json:
-            _print_json(out)
-        else:
-            for key in ("model", "w_target", "w_final", "abs_error", "pulses", "converged", "seconds"):
-                print(f"{key:12s} {out[key]}")
+        _print_story(out, args.json, skip=("trajectory", "x", "z", "seconds_per_step"))
         return 0 if res.converged else 1
     if args.story == "bitslice":
         from pymem.ops.bitslice import store_and_read
@@ -87,11 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "pulses": r.pulses,
             "seconds": r.seconds,
         }
-        if args.json:
-            _print_json(out)
-        else:
-            for key, value in out.items():
-                print(f"{key:12s} {value}")
+        _print_story(out, args.json)
         return 0
     from pymem.report.demo import run_demo
 
