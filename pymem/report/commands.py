@@ -90,6 +90,13 @@ def cmd_mvm(args: argparse.Namespace) -> int:
         from pymem.ops.mvm import compare_solver_with_ngspice
 
         out["max_rel_diff_solver_vs_ngspice"] = compare_solver_with_ngspice(xb, v)
+    if args.energy:
+        from pymem.ops.energy import mvm_energy
+
+        e = mvm_energy(xb, v)
+        out.update(
+            {k: e[k] for k in ("energy_j", "energy_per_mac_j", "digital_energy_per_mac_j", "t_read_s")}
+        )
     _emit(out, args.json)
     return 0
 
@@ -187,6 +194,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--backend", default="solver", choices=["ngspice", "solver", "ideal"])
     p.add_argument("--batch", type=int, default=1, help="input vectors (default 1)")
     p.add_argument("--check", action="store_true", help="also compare the solver with ngspice")
+    p.add_argument("--energy", action="store_true", help="also the drivers' energy per MVM (ngspice)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_mvm)
 
