@@ -108,8 +108,36 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
     rows.append(_row("demo wall time", f"{time.perf_counter() - t_start:.1f} s"))
     print("pymem demo summary")
     print("\n".join(rows))
-    print(f"report folder: {out.resolve()}")
+    index = write_index(out, rows, ok)
+    print(f"report folder: {out.resolve()} (open {index.name})")
     return 0 if ok else 1
+
+
+def write_index(out: Path, rows: list[str], ok: bool) -> Path:
+    """An offline ``index.html``: the summary table and every PNG of the report folder."""
+    import html
+
+    cells = []
+    for row in rows:
+        name, _, value = row.strip().partition("  ")
+        cells.append(f"<tr><td>{html.escape(name.strip())}</td><td>{html.escape(value.strip())}</td></tr>")
+    figures = []
+    for png in sorted(out.glob("*.png")):
+        label = html.escape(png.stem)
+        figures.append(
+            f'<figure><img src="{png.name}" alt="{label}"><figcaption>{label}</figcaption></figure>'
+        )
+    verdict = "every check agreed with its reference" if ok else "some check disagreed with its reference"
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>pymem demo</title>"
+        "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}"
+        "td{padding:2px 12px;border-bottom:1px solid #ddd}img{max-width:100%}</style></head><body>"
+        f"<h1>pymem demo</h1><p>{verdict}.</p><table>{''.join(cells)}</table>{''.join(figures)}"
+        "</body></html>\n"
+    )
+    path = out / "index.html"
+    path.write_text(page)
+    return path
 
 
 def _plot_loop(ng: object, ref: object, path: Path) -> Path:
