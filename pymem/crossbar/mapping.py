@@ -149,14 +149,8 @@ def combine_digits(digits: ArrayLike, bits_per_device: int = 1) -> NDArray[np.in
 
 # ----- mappings -----------------------------------------------------------------
 @dataclass(frozen=True)
-class DifferentialMapping:
-    """Signed real weights on column pairs: ``W = (G+ - G-) / scale``.
-
-    ``G+ = g_min + scale * max(W, 0)`` and ``G- = g_min + scale * max(-W, 0)``
-    with ``scale = (g_max_s - g_min_s) / w_max``: ``W = w_max`` gives the pair
-    ``(g_max, g_min)``, ``W = -w_max`` gives ``(g_min, g_max)``, ``W = 0`` gives
-    ``(g_min, g_min)``.
-    """
+class _SignedMapping:
+    """Fields and checks shared by the mappings of real, signed weights."""
 
     g_min_s: float
     """Lowest programmed conductance (S), > 0."""
@@ -168,6 +162,17 @@ class DifferentialMapping:
     def __post_init__(self) -> None:
         _check_range(self.g_min_s, self.g_max_s)
         _check_positive("w_max", self.w_max, "a positive bound on |W|")
+
+
+@dataclass(frozen=True)
+class DifferentialMapping(_SignedMapping):
+    """Signed real weights on column pairs: ``W = (G+ - G-) / scale``.
+
+    ``G+ = g_min + scale * max(W, 0)`` and ``G- = g_min + scale * max(-W, 0)``
+    with ``scale = (g_max_s - g_min_s) / w_max``: ``W = w_max`` gives the pair
+    ``(g_max, g_min)``, ``W = -w_max`` gives ``(g_min, g_max)``, ``W = 0`` gives
+    ``(g_min, g_min)``.
+    """
 
     @property
     def scale(self) -> float:
@@ -229,7 +234,7 @@ class DifferentialMapping:
 
 
 @dataclass(frozen=True)
-class OffsetMapping:
+class OffsetMapping(_SignedMapping):
     """Signed real weights on one column each, plus a reference column at the mid conductance.
 
     ``G = g_ref + scale * W`` with ``g_ref = (g_min_s + g_max_s) / 2`` and
@@ -237,17 +242,6 @@ class OffsetMapping:
     ``g_ref`` in every row. ``W = w_max`` gives ``g_max``, ``W = -w_max`` gives
     ``g_min``. Decoding subtracts the reference column current.
     """
-
-    g_min_s: float
-    """Lowest programmed conductance (S), > 0."""
-    g_max_s: float
-    """Highest programmed conductance (S), > ``g_min_s``."""
-    w_max: float
-    """Largest weight magnitude (weight units), > 0; every ``|W| <= w_max``."""
-
-    def __post_init__(self) -> None:
-        _check_range(self.g_min_s, self.g_max_s)
-        _check_positive("w_max", self.w_max, "a positive bound on |W|")
 
     @property
     def scale(self) -> float:
