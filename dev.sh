@@ -54,6 +54,8 @@ case "${1:-}" in
   demo) setup; shift; exec "$VENV/bin/pymem" demo "$@" ;;
   test)
     setup; shift
+    # the animated-page tests drive Debian's Chromium headless (never a downloaded browser)
+    [ -x /usr/bin/chromium ] || apt_install chromium
     "$VENV/bin/ruff" check pymem tests benchmarks
     exec "$PY" -m pytest "$@"
     ;;

@@ -131,9 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="multiplier, bitslice: print one JSON object")
     p.set_defaults(func=cmd_demo)
 
-    from pymem.report import commands
+    from pymem.report import animate, commands
 
     commands.register(sub)
+    animate.register(sub)
     return parser
 
 
