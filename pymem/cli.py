@@ -131,10 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="multiplier, bitslice: print one JSON object")
     p.set_defaults(func=cmd_demo)
 
-    from pymem.report import animate, commands
+    from pymem.report import animate, commands, train_commands
 
     commands.register(sub)
     animate.register(sub)
+    train_commands.register(sub)
     return parser
 
 

@@ -1,0 +1,129 @@
+"""CLI subcommands of training and sweeps: ``pymem train``, ``pymem sweep``, ``pymem plot``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+
+def _print(obj: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(obj, indent=2, sort_keys=True, default=float))
+        return
+    for key, value in obj.items():
+        print(f"{key:22s} {value:.4g}" if isinstance(value, float) else f"{key:22s} {value}")
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from pymem.train.network import TrainConfig, train
+
+    cfg = TrainConfig(
+        model=args.model, data=args.data, rows=args.rows, cols=args.cols, r_wire_ohm=args.r_wire,
+        epochs=args.epochs, batch=args.batch, lr=args.lr, rule=args.rule, levels=args.levels,
+        d2d_sigma=args.d2d_sigma, seed=args.seed, read_backend=args.read_backend,
+    )  # fmt: skip
+    res = train(cfg, quiet=args.quiet or args.json)
+    out = res.summary()
+    if args.output:
+        from pymem.report.sweep_plots import plot_training
+
+        title = f"{cfg.model}, {cfg.data} on {cfg.rows}x{cfg.cols}, {cfg.r_wire_ohm} ohm/segment, {cfg.rule}"
+        out["figure"] = str(plot_training(res.history, args.output, title=title))
+    if args.json:
+        _print(out, True)
+    else:
+        short = {k: v for k, v in out.items() if k not in ("history", "config", "pulse")}
+        _print(short, False)
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from pymem.train.sweep import run_sweep
+
+    rep = run_sweep(args.spec, args.out, workers=args.workers, dask=args.dask, quiet=args.quiet or args.json)
+    out = {
+        "path": str(rep.path),
+        "points": rep.points,
+        "skipped": rep.skipped,
+        "ran": rep.ran,
+        "failed": rep.failed,
+        "seconds": rep.seconds,
+        "points_per_minute": rep.points_per_minute,
+    }
+    _print(out, args.json)
+    return 0
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from pymem.report.sweep_plots import plot_sweep
+    from pymem.train.store import read_rows
+
+    rows = read_rows(args.results)
+    folder = args.output or str(Path(args.results).with_suffix("")) + "_figures"
+    made = plot_sweep(rows, folder)
+    out = {
+        "rows": len(rows),
+        "failed": sum(1 for r in rows if r.get("status") == "error"),
+        "figures": [str(p) for p in made],
+    }
+    if args.json:
+        _print(out, True)
+    else:
+        print(f"{out['rows']} points ({out['failed']} failed); figures:")
+        for p in made:
+            print(f"  {p}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``train``, ``sweep`` and ``plot`` to the ``pymem`` subparsers."""
+    from pymem import devices
+    from pymem.train.network import TrainConfig
+    from pymem.train.pulses import RULES
+
+    d = TrainConfig()
+    p = sub.add_parser("train", help="train a classifier in the crossbar by write pulses, against ideal SGD")
+    p.add_argument(
+        "--model", default=d.model, choices=devices.names(), help=f"device model (default {d.model})"
+    )
+    p.add_argument("--data", default=d.data, choices=["iris", "digits"], help=f"data set (default {d.data})")
+    p.add_argument(
+        "--rows", type=int, default=d.rows, help=f"crossbar rows: features + bias (default {d.rows})"
+    )
+    p.add_argument(
+        "--cols", type=int, default=d.cols, help=f"crossbar columns: 2 per class (default {d.cols})"
+    )
+    p.add_argument(
+        "--r-wire", type=float, default=d.r_wire_ohm, help=f"ohm per segment (default {d.r_wire_ohm})"
+    )
+    p.add_argument("--epochs", type=int, default=d.epochs, help=f"(default {d.epochs})")
+    p.add_argument("--batch", type=int, default=d.batch, help=f"samples per update (default {d.batch})")
+    p.add_argument("--lr", type=float, default=d.lr, help=f"learning rate (default {d.lr})")
+    p.add_argument("--rule", default=d.rule, choices=RULES, help=f"pulse update rule (default {d.rule})")
+    p.add_argument(
+        "--levels", type=int, default=d.levels, help=f"pulses across the G range (default {d.levels})"
+    )
+    p.add_argument("--d2d-sigma", type=float, default=0.0, help="device-to-device spread (default 0)")
+    p.add_argument("--seed", type=int, default=d.seed, help=f"(default {d.seed})")
+    p.add_argument("--read-backend", default=d.read_backend, choices=["solver", "ngspice"])
+    p.add_argument("-o", "--output", default=None, help="PNG of the training curves")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("sweep", help="run a TOML sweep spec in parallel into a Parquet results file")
+    p.add_argument("spec", help="sweep spec (TOML)")
+    p.add_argument("--out", required=True, help="Parquet results file (resumed when it exists)")
+    p.add_argument("--workers", type=int, default=None, help="local worker processes (default 2)")
+    p.add_argument("--dask", default=None, metavar="ADDR", help="Dask scheduler address tcp://HOST:PORT")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("plot", help="draw the standard figures of a sweep's results")
+    p.add_argument("results", help="Parquet results file of pymem sweep")
+    p.add_argument("-o", "--output", default=None, help="folder (default RESULTS_figures)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_plot)

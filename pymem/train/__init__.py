@@ -1,0 +1,1 @@
+"""Training weights in the circuit, and parameter sweeps over it."""

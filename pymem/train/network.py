@@ -1,0 +1,317 @@
+"""A single-layer softmax classifier trained three ways on the same data, splits and seed.
+
+- ``ideal``: float weights, numpy SGD (the reference).
+- ``device_only``: weights as differential conductance pairs of the device
+  model in a crossbar with ideal (0 ohm) wires; reads by the exact circuit
+  solver, updates by write pulses through ngspice.
+- ``circuit``: the same with the wire resistance: the IR drop weakens both
+  the reads and the write pulses.
+
+The weight of a pair is ``w = (G+ - G-) / (g_max - g_min)``, in [-1, 1]; the
+logits are ``logit_scale * x @ w``; inputs x in [0, 1] are applied as
+``x * v_read``. Every update is one ngspice transient of the whole array
+(:mod:`pymem.train.pulses` builds its pulses) starting from the exact states
+the last one left. The three runs start from the same weights.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pymem import backends, devices
+from pymem.crossbar.spec import Crossbar
+from pymem.devices.variability import Variability
+from pymem.errors import ParameterError
+from pymem.netlist import crossbar as xnet
+from pymem.netlist.write import schedule_deck
+from pymem.train import data as datasets
+from pymem.train.pulses import (
+    RULES,
+    PulseDesign,
+    UpdateRule,
+    design_pulses,
+    manhattan_schedule,
+    outer_schedule,
+)
+
+ReadBackend = Literal["solver", "ngspice"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """What to train and how; every field has a default (the ``pymem train`` defaults)."""
+
+    model: str = "vteam"
+    """Device model (registry name)."""
+    data: str = "digits"
+    """Data set: ``iris`` or ``digits``."""
+    rows: int | None = 10
+    """Crossbar rows (features + bias; digits pooled to 3x3 pixels at 10); None: the data set's whole."""
+    cols: int | None = 8
+    """Crossbar columns (2 per class: digits 0-3 at 8); None: the data set's whole."""
+    r_wire_ohm: float = 0.5
+    """Resistance of each word- and bit-line segment in the circuit run (ohm)."""
+    epochs: int = 5
+    """Passes over the training split."""
+    batch: int = 32
+    """Samples per update."""
+    lr: float = 0.1
+    """Learning rate (weight units per unit gradient)."""
+    rule: UpdateRule = "manhattan"
+    """Pulse update rule: ``manhattan`` (sign) or ``outer`` (outer product by coincidences)."""
+    levels: int = 32
+    """Pulses that nominally span the conductance range."""
+    amplitude_factor: float = 1.5
+    """Write amplitude as a multiple of the threshold, in (1, 2)."""
+    logit_scale: float = 4.0
+    """Logits per unit of ``x @ w``."""
+    d2d_sigma: float = 0.0
+    """Device-to-device spread of the current scale (relative sigma)."""
+    seed: int = 0
+    """Seed of the split, the initial weights, the batches and the pulse draws."""
+    read_backend: ReadBackend = "solver"
+    """Forward reads by the exact circuit solver or by ngspice transients."""
+
+    def __post_init__(self) -> None:
+        if self.model not in devices.names():
+            raise ParameterError(f"unknown model {self.model!r}; choose one of {devices.names()}")
+        if self.rule not in RULES:
+            raise ParameterError(f"unknown update rule {self.rule!r}; choose one of {RULES}")
+        if self.read_backend not in ("solver", "ngspice"):
+            raise ParameterError(f"read_backend={self.read_backend!r}; choose 'solver' or 'ngspice'")
+        for name in ("epochs", "batch"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and value >= 1):
+                raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+        if not (np.isfinite(self.r_wire_ohm) and self.r_wire_ohm >= 0):
+            raise ParameterError(f"r_wire_ohm must be a finite resistance >= 0 ohm, got {self.r_wire_ohm!r}")
+        if not (np.isfinite(self.lr) and self.lr > 0):
+            raise ParameterError(f"lr must be a finite number > 0, got {self.lr!r}")
+
+
+@dataclass
+class TrainResult:
+    """Per-epoch history and final accuracies of the three runs.
+
+    Attributes
+    ----------
+    config : TrainConfig
+    history : list of dict
+        One entry per (run, epoch), epoch 0 being the start: ``run``, ``epoch``,
+        ``loss`` (train cross-entropy), ``accuracy`` (test), ``accuracy_train``,
+        and for the pulse runs ``g_drift`` (mean |dG| / range per update of cells
+        that were sent no pulse: disturbance), ``update_error`` (mean |dG achieved
+        - dG commanded| / range per pulsed cell), ``pulses``, ``seconds``.
+    accuracy : dict
+        Final test accuracy per run.
+    design : PulseDesign
+    weights : dict
+        Final weights per run, shape (rows, classes).
+    seconds : float
+    ngspice_runs : int
+    """
+
+    config: TrainConfig
+    history: list[dict[str, Any]] = field(default_factory=list)
+    accuracy: dict[str, float] = field(default_factory=dict)
+    design: PulseDesign | None = None
+    weights: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    seconds: float = 0.0
+    ngspice_runs: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON object of ``pymem train --json``."""
+        c = self.config
+        return {
+            "accuracy_circuit": self.accuracy["circuit"],
+            "accuracy_ideal": self.accuracy["ideal"],
+            "accuracy_device_only": self.accuracy["device_only"],
+            "epochs": c.epochs,
+            "seconds": self.seconds,
+            "ngspice_runs": self.ngspice_runs,
+            "config": asdict(c),
+            "pulse": asdict(self.design) if self.design else None,
+            "history": self.history,
+        }
+
+
+def softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Row-wise softmax of logits, shape (batch, classes)."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def loss_and_delta(
+    logits: NDArray[np.float64], y: NDArray[np.int64]
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+    """Mean cross-entropy, softmax minus one-hot (batch, classes), and the probabilities."""
+    p = softmax(logits)
+    n = y.size
+    loss = float(-np.mean(np.log(np.clip(p[np.arange(n), y], 1e-300, None))))
+    delta = p.copy()
+    delta[np.arange(n), y] -= 1.0
+    return loss, delta, p
+
+
+class _PulseNet:
+    """Weights held by a crossbar of differential pairs, written by ngspice transients."""
+
+    def __init__(self, cfg: TrainConfig, xb: Crossbar, design: PulseDesign) -> None:
+        self.cfg, self.xb, self.design = cfg, xb, design
+        self.g_range = design.g_max_s - design.g_min_s
+        self.ngspice_runs = 0
+
+    def weights(self) -> NDArray[np.float64]:
+        g = self.xb.conductances()
+        return (g[:, 0::2] - g[:, 1::2]) / self.g_range
+
+    def outputs(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``x @ w`` as read by the circuit, shape (batch, classes)."""
+        v = x * float(self.xb.v_read)
+        y = self.xb.mvm(v, backend=self.cfg.read_backend).y
+        if self.cfg.read_backend == "ngspice":
+            self.ngspice_runs += 1
+        return (y[:, 0::2] - y[:, 1::2]) / (float(self.xb.v_read) * self.g_range)
+
+    def update(self, schedule: Any, stats: dict[str, float]) -> None:
+        if not schedule.slots:
+            return
+        deck = schedule_deck(
+            self.xb,
+            schedule.slots,
+            schedule.widths_s,
+            title="training update",
+            max_step_s=max(schedule.widths_s) / 10,
+        )
+        res = backends.run(deck)
+        self.ngspice_runs += 1
+        rows, cols = self.xb.rows, self.xb.cols
+        x_new = np.array([[res[xnet.state_vector(i, j)][-1] for j in range(cols)] for i in range(rows)])
+        g0 = self.xb.conductances()
+        self.xb = self.xb.with_states(np.clip(x_new, *self.xb.device.x_bounds))
+        dg = (self.xb.conductances() - g0) / self.g_range
+        cmd = schedule.commanded
+        quiet = cmd == 0
+        want = cmd * np.where(cmd > 0, self.design.dg_up, self.design.dg_down)
+        stats["updates"] += 1
+        stats["g_drift"] += float(np.mean(np.abs(dg[quiet]))) if quiet.any() else 0.0
+        stats["update_error"] += float(np.mean(np.abs(dg - want)[~quiet])) if (~quiet).any() else 0.0
+        stats["pulses"] += int(np.abs(cmd).sum())
+
+
+def initial_crossbar(
+    cfg: TrainConfig, rows: int, cols: int, r_wire_ohm: float
+) -> tuple[Crossbar, PulseDesign]:
+    """The array both pulse runs start from: every pair near the mid conductance (+/- 5 % of the range)."""
+    model = devices.get(cfg.model)
+    probe = Crossbar(1, 1, model)
+    design = design_pulses(model, float(probe.v_read), cfg.levels, cfg.amplitude_factor)
+    rng = np.random.default_rng(cfg.seed)
+    g_range = design.g_max_s - design.g_min_s
+    g0 = 0.5 * (design.g_min_s + design.g_max_s) + rng.uniform(-0.05, 0.05, (rows, cols)) * g_range
+    states = model.state_for_conductance(g0, float(probe.v_read))
+    scale = (
+        Variability(d2d_sigma=cfg.d2d_sigma, seed=cfg.seed).device_scales((rows, cols))
+        if cfg.d2d_sigma
+        else None
+    )
+    xb = Crossbar(rows, cols, model, states=states, r_row_ohm=r_wire_ohm, r_col_ohm=r_wire_ohm, g_scale=scale)
+    return xb, design
+
+
+def train(cfg: TrainConfig | None = None, quiet: bool = True) -> TrainResult:
+    """Train the classifier ideally, on the device with ideal wires, and on the full circuit.
+
+    Parameters
+    ----------
+    cfg : TrainConfig, optional
+        Default :class:`TrainConfig()`.
+    quiet : bool
+        No progress bar.
+
+    Returns
+    -------
+    TrainResult
+    """
+    from tqdm import tqdm
+
+    cfg = cfg or TrainConfig()
+    t_start = time.perf_counter()
+    ds = datasets.load(cfg.data, cfg.rows, cfg.cols, seed=cfg.seed)  # type: ignore[arg-type]
+    rows, cols = ds.rows, 2 * ds.classes
+    phys_cols = cfg.cols or cols
+    if phys_cols > cols:  # unused columns are not part of the classifier
+        phys_cols = cols
+    result = TrainResult(cfg)
+    nets: dict[str, _PulseNet] = {}
+    for run, r in (("device_only", 0.0), ("circuit", cfg.r_wire_ohm)):
+        xb, design = initial_crossbar(cfg, rows, phys_cols, r)
+        nets[run] = _PulseNet(cfg, xb, design)
+        result.design = design
+    w_ideal = nets["device_only"].weights()  # same start (wires do not change the stored weights)
+    order_rng = np.random.default_rng(cfg.seed + 1)
+    pulse_rngs = {run: np.random.default_rng(cfg.seed + 2) for run in nets}
+    n = ds.y_train.size
+    batches = [slice(k, min(k + cfg.batch, n)) for k in range(0, n, cfg.batch)]
+
+    def record(run: str, epoch: int, w_or_net: Any, stats: dict[str, float] | None, seconds: float) -> None:
+        if isinstance(w_or_net, _PulseNet):
+            z_tr, z_te = w_or_net.outputs(ds.x_train), w_or_net.outputs(ds.x_test)
+        else:
+            z_tr, z_te = ds.x_train @ w_or_net, ds.x_test @ w_or_net
+        loss, _, p_tr = loss_and_delta(cfg.logit_scale * z_tr, ds.y_train)
+        entry: dict[str, Any] = {
+            "run": run,
+            "epoch": epoch,
+            "loss": loss,
+            "accuracy": float(np.mean(np.argmax(z_te, axis=1) == ds.y_test)),
+            "accuracy_train": float(np.mean(np.argmax(p_tr, axis=1) == ds.y_train)),
+            "seconds": seconds,
+        }
+        if stats is not None:
+            k = max(stats["updates"], 1)
+            entry.update(
+                g_drift=stats["g_drift"] / k, update_error=stats["update_error"] / k, pulses=stats["pulses"]
+            )
+        result.history.append(entry)
+
+    for run in ("ideal", *nets):
+        record(run, 0, w_ideal if run == "ideal" else nets[run], None, 0.0)
+    bar = tqdm(total=cfg.epochs * len(batches) * 3, desc="training", unit="update", disable=quiet)
+    for epoch in range(1, cfg.epochs + 1):
+        perm = order_rng.permutation(n)
+        x_ep, y_ep = ds.x_train[perm], ds.y_train[perm]
+        t0 = time.perf_counter()
+        for sl in batches:
+            _, delta, _ = loss_and_delta(cfg.logit_scale * (x_ep[sl] @ w_ideal), y_ep[sl])
+            grad = cfg.logit_scale * x_ep[sl].T @ delta / delta.shape[0]
+            w_ideal = np.clip(w_ideal - cfg.lr * grad, -1.0, 1.0)
+            bar.update(1)
+        record("ideal", epoch, w_ideal, None, time.perf_counter() - t0)
+        for run, net in nets.items():
+            t0 = time.perf_counter()
+            stats = {"updates": 0, "g_drift": 0.0, "update_error": 0.0, "pulses": 0}
+            for sl in batches:
+                _, delta, _ = loss_and_delta(cfg.logit_scale * net.outputs(x_ep[sl]), y_ep[sl])
+                if cfg.rule == "manhattan":
+                    grad = x_ep[sl].T @ delta
+                    sched = manhattan_schedule(grad, net.design)
+                else:
+                    sched = outer_schedule(
+                        x_ep[sl], cfg.logit_scale * delta, cfg.lr, net.design, pulse_rngs[run]
+                    )
+                net.update(sched, stats)
+                bar.update(1)
+            record(run, epoch, net, stats, time.perf_counter() - t0)
+    bar.close()
+    result.weights = {"ideal": w_ideal, **{run: net.weights() for run, net in nets.items()}}
+    for run in ("ideal", *nets):
+        result.accuracy[run] = next(h["accuracy"] for h in reversed(result.history) if h["run"] == run)
+    result.ngspice_runs = sum(net.ngspice_runs for net in nets.values())
+    result.seconds = time.perf_counter() - t_start
+    return result

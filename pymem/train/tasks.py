@@ -1,0 +1,180 @@
+"""What a sweep runs at one point: an MVM read, a write pulse, or a training run.
+
+Each task takes the point's parameters (plain TOML values, SI units) and
+returns a flat dict of scalar metrics. Unknown parameters are refused with
+the list of known ones. A task may also be ``"package.module:function"``, a
+function of the same signature from the user's own code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+
+from pymem.errors import ParameterError
+
+Metrics = dict[str, float | int | str | bool | None]
+TaskFn = Callable[[dict[str, Any]], Metrics]
+
+MVM_PARAMS = {
+    "model": "hp", "size": 16, "rows": None, "cols": None, "r_wire_ohm": 1.0, "r_driver_ohm": 0.0,
+    "sense": "ideal", "cell": "1r", "d2d_sigma": 0.0, "seed": 0, "batch": 4, "backend": "ngspice",
+    "timeout_s": None,
+}  # fmt: skip
+WRITE_PARAMS = {
+    "model": "vteam", "size": 8, "rows": None, "cols": None, "r_wire_ohm": 1.0, "scheme": "v2",
+    "amplitude_factor": 1.5, "v_write": None, "width_s": None, "pulses": 1, "seed": 0, "timeout_s": None,
+}  # fmt: skip
+
+
+def _check(task: str, params: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
+    extra = sorted(set(params) - set(known) - {"task"})
+    if extra:
+        raise ParameterError(
+            f"task {task!r} has no parameter {extra[0]!r}; its parameters are {sorted(known)}"
+        )
+    p = {**known, **{k: v for k, v in params.items() if k != "task"}}
+    p["rows"] = p["rows"] or p["size"]
+    p["cols"] = p["cols"] or p["size"]
+    return p
+
+
+def mvm_point(params: dict[str, Any]) -> Metrics:
+    """Read a random crossbar and compare with ideal math.
+
+    Metrics: ``mvm_error_rms`` (rms(y - y_ideal) / rms(y_ideal)), ``mvm_error_max``
+    (max |y - y_ideal| / max |y_ideal|), ``mvm_seconds``.
+    """
+    from pymem.crossbar import random_crossbar
+    from pymem.devices.variability import Variability
+
+    p = _check("mvm", params, MVM_PARAMS)
+    var = Variability(d2d_sigma=p["d2d_sigma"], seed=p["seed"]) if p["d2d_sigma"] else None
+    xb = random_crossbar(
+        p["rows"], p["cols"], p["model"], seed=p["seed"], variability=var, r_row_ohm=p["r_wire_ohm"],
+        r_col_ohm=p["r_wire_ohm"], r_driver_ohm=p["r_driver_ohm"], sense=p["sense"], cell=p["cell"],
+    )  # fmt: skip
+    options = {"timeout": p["timeout_s"]} if p["backend"] == "ngspice" else {}
+    res = xb.mvm(xb.random_inputs(p["batch"], seed=p["seed"] + 1), backend=p["backend"], **options)
+    err = res.y - res.y_ideal
+    return {
+        "mvm_error_rms": float(np.sqrt(np.mean(err**2) / np.mean(res.y_ideal**2))),
+        "mvm_error_max": float(np.max(np.abs(err)) / np.max(np.abs(res.y_ideal))),
+        "mvm_seconds": res.seconds,
+    }
+
+
+def write_point(params: dict[str, Any]) -> Metrics:
+    """One write pulse train on the far cell (row 0, last column) under a half-select scheme.
+
+    The amplitude is ``amplitude_factor`` times the threshold of the SET
+    direction (or ``v_write``, V); the width defaults to the one that moves a
+    mid-range device by 1/32 of its conductance range (:func:`design_pulses`).
+    Metrics: ``selected_change`` and ``nominal_change`` (the same pulses with
+    0 ohm wires), fractions of the state range; ``disturb_max``,
+    ``disturb_mean``; ``write_energy_j``.
+    """
+    from pymem.crossbar import Crossbar
+    from pymem.ops.program import write_pulses
+    from pymem.train.pulses import design_pulses
+
+    p = _check("write", params, WRITE_PARAMS)
+    probe = Crossbar(1, 1, p["model"])
+    design = design_pulses(probe.device, float(probe.v_read), amplitude_factor=p["amplitude_factor"])
+    v = design.v_up if p["v_write"] is None else float(p["v_write"])
+    width = design.width_up_s if p["width_s"] is None else float(p["width_s"])
+    states = np.full((p["rows"], p["cols"]), design.x_mid)
+    cell = (0, p["cols"] - 1)
+    out: Metrics = {"v_write": v, "width_s": width}
+    for key, r in (("selected_change", p["r_wire_ohm"]), ("nominal_change", 0.0)):
+        xb = Crossbar(p["rows"], p["cols"], probe.device, states=states, r_row_ohm=r, r_col_ohm=r)
+        res = write_pulses(xb, cell, [v] * int(p["pulses"]), width, p["scheme"], timeout=p["timeout_s"])
+        out[key] = res.selected_change / xb.device.x_range
+        if key == "selected_change":
+            out.update(
+                disturb_max=res.disturb_max, disturb_mean=res.disturb_mean, write_energy_j=res.energy_j
+            )
+    return out
+
+
+def train_point(params: dict[str, Any]) -> Metrics:
+    """Train the classifier (:func:`pymem.train.network.train`); parameters are :class:`TrainConfig` fields.
+
+    Metrics: the three accuracies, ``train_seconds``, ``pulses`` and the
+    per-epoch history as JSON (``history_json``).
+    """
+    from pymem.train.network import TrainConfig, train
+
+    known = {f.name for f in fields(TrainConfig)}
+    extra = sorted(set(params) - known - {"task"})
+    if extra:
+        raise ParameterError(
+            f"task 'train' has no parameter {extra[0]!r}; its parameters are {sorted(known)}"
+        )
+    res = train(TrainConfig(**{k: v for k, v in params.items() if k != "task"}))
+    return {
+        "accuracy_circuit": res.accuracy["circuit"],
+        "accuracy_ideal": res.accuracy["ideal"],
+        "accuracy_device_only": res.accuracy["device_only"],
+        "train_seconds": res.seconds,
+        "pulses": int(sum(h.get("pulses", 0) for h in res.history)),
+        "history_json": json.dumps(res.history),
+    }
+
+
+TASKS: dict[str, TaskFn] = {"mvm": mvm_point, "write": write_point, "train": train_point}
+
+
+def defaults(task: str) -> dict[str, Any] | None:
+    """Every parameter of a built-in task with its default; None for a user's ``module:function``."""
+    if task == "mvm":
+        return dict(MVM_PARAMS)
+    if task == "write":
+        return dict(WRITE_PARAMS)
+    if task == "train":
+        from pymem.train.network import TrainConfig
+
+        return {f.name: f.default for f in fields(TrainConfig)}
+    resolve(task)
+    return None
+
+
+def resolve(task: str) -> TaskFn:
+    """The function of a task name, or of ``"module:function"``."""
+    if task in TASKS:
+        return TASKS[task]
+    if ":" in task:
+        module, _, name = task.partition(":")
+        try:
+            fn = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError) as exc:
+            raise ParameterError(f"task {task!r} cannot be imported ({exc}); check the module path") from exc
+        return fn  # type: ignore[no-any-return]
+    raise ParameterError(f"unknown task {task!r}; choose one of {sorted(TASKS)} or give 'module:function'")
+
+
+def run_point(params: dict[str, Any]) -> Metrics:
+    """Run one point; never raises: a failure comes back as ``status="error"`` with its message."""
+    import os
+    import socket
+
+    t0 = time.perf_counter()
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        metrics = resolve(str(params.get("task", "mvm")))(params)
+        status, error = "ok", None
+    except Exception as exc:  # a sweep goes on: the point records what went wrong
+        metrics, status, error = {}, "error", f"{type(exc).__name__}: {exc}"
+    return {
+        **metrics,
+        "status": status,
+        "error": error,
+        "seconds": time.perf_counter() - t0,
+        "worker": worker,
+    }

@@ -1,0 +1,212 @@
+"""Sweeps: spec expansion, parallel runs into Parquet, failures, resume after a kill, Dask, plots."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pymem.cli import main
+from pymem.errors import ParameterError
+from pymem.train import tasks
+from pymem.train.store import read_rows
+from pymem.train.sweep import expand, load_spec, run_sweep
+
+TESTS = Path(__file__).parent
+
+
+@pytest.fixture
+def user_tasks(monkeypatch):
+    """Make tests/sweep_tasks.py importable in spawned workers too."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.syspath_prepend(str(TESTS))
+
+
+MVM_SPEC = {
+    "task": "mvm",
+    "fixed": {"batch": 2, "size": 4},
+    "grid": {"model": ["hp", "vteam"], "r_wire_ohm": [0.0, 2.0], "backend": ["solver"]},
+    "points": [{"backend": "ngspice", "model": "vteam", "r_wire_ohm": 1.0, "batch": 2, "size": 4}],
+}
+
+
+def test_expand_takes_the_product_then_the_points():
+    points = expand(MVM_SPEC)
+    assert len(points) == 2 * 2 + 1
+    assert {(p.params["model"], p.params["r_wire_ohm"]) for p in points[:4]} == {
+        ("hp", 0.0), ("hp", 2.0), ("vteam", 0.0), ("vteam", 2.0)
+    }  # fmt: skip
+    assert all(p.params["batch"] == 2 and p.params["cell"] == "1r" for p in points)  # fixed and defaults
+    assert len({p.id for p in points}) == len(points)
+    assert expand(MVM_SPEC)[0].id == points[0].id  # stable
+
+
+@pytest.mark.parametrize(("spec", "match"), [
+    ({"grid": {"model": ["hp"]}, "colour": 1}, "unknown key 'colour'"),
+    ({"task": "mvm"}, "no points"),
+    ({"task": "mvm", "grid": {"r_wire": [1.0]}}, "task 'mvm' has no parameter 'r_wire'"),
+    ({"task": "fly", "grid": {"k": [1]}}, "unknown task 'fly'"),
+    ({"task": "no_such_module:f", "grid": {"k": [1]}}, "cannot be imported"),
+    ({"task": "train", "grid": {"size": [4]}}, "task 'train' has no parameter 'size'"),
+])  # fmt: skip
+def test_bad_specs_are_refused(spec, match):
+    with pytest.raises(ParameterError, match=match):
+        expand(spec)
+
+
+def test_bad_toml_names_the_file(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text("task = mvm\n")
+    with pytest.raises(ParameterError, match="not valid TOML"):
+        load_spec(f)
+    with pytest.raises(ParameterError, match="does not exist"):
+        load_spec(tmp_path / "missing.toml")
+    with pytest.raises(ParameterError, match="does not exist"):
+        read_rows(tmp_path / "missing.parquet")
+
+
+def test_local_sweep_stores_every_point_as_a_direct_run_gives_it(tmp_path):
+    out = tmp_path / "r.parquet"
+    rep = run_sweep(MVM_SPEC, out, workers=2, quiet=True)
+    assert (rep.points, rep.ran, rep.skipped, rep.failed) == (5, 5, 0, 0)
+    rows = read_rows(out)
+    assert len(rows) == 5 and len({r["point_id"] for r in rows}) == 5
+    assert len({r["worker"] for r in rows}) >= 1
+    for row in rows:
+        params = {k: row[k] for k in tasks.MVM_PARAMS} | {"task": "mvm"}
+        direct = tasks.run_point(params)
+        assert row["mvm_error_rms"] == pytest.approx(direct["mvm_error_rms"], rel=1e-9, abs=1e-15)
+    zero = [r for r in rows if r["r_wire_ohm"] == 0.0]
+    assert all(
+        r["mvm_error_rms"] < 1e-9 for r in zero if r["model"] == "vteam"
+    )  # no wires, no threshold drift
+    rerun = run_sweep(MVM_SPEC, out, workers=2, quiet=True)
+    assert (rerun.ran, rerun.skipped) == (0, 5)
+
+
+def test_a_failing_point_is_recorded_and_the_sweep_goes_on(tmp_path):
+    spec = {"task": "mvm", "fixed": {"size": 4, "backend": "ngspice", "model": "vteam"},
+            "grid": {"timeout_s": [1e-6, 60.0]}}  # fmt: skip
+    out = tmp_path / "r.parquet"
+    rep = run_sweep(spec, out, workers=2, quiet=True)
+    assert rep.failed == 1
+    rows = {r["timeout_s"]: r for r in read_rows(out)}
+    assert rows[1e-6]["status"] == "error" and "SimulationTimeout" in rows[1e-6]["error"]
+    assert rows[60.0]["status"] == "ok" and rows[60.0]["mvm_error_rms"] >= 0
+
+
+def test_a_crashed_worker_fails_only_its_point(tmp_path, user_tasks):
+    spec = {"task": "sweep_tasks:segfault_on_two", "grid": {"k": [1, 2, 3, 4]}}
+    out = tmp_path / "r.parquet"
+    rep = run_sweep(spec, out, workers=2, quiet=True)
+    rows = {r["k"]: r for r in read_rows(out)}
+    assert sorted(rows) == [1, 2, 3, 4] and rep.failed == 1
+    assert rows[2]["status"] == "error" and "worker process died" in rows[2]["error"]
+    assert all(rows[k]["square"] == k * k and rows[k]["status"] == "ok" for k in (1, 3, 4))
+
+
+def test_a_killed_sweep_resumes_and_skips_what_is_done(tmp_path, user_tasks):
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        'task = "sweep_tasks:slow_square"\n[fixed]\nsleep_s = 0.4\n[grid]\nk = [1, 2, 3, 4, 5, 6, 7, 8]\n'
+    )
+    out = tmp_path / "r.parquet"
+    cmd = [
+        sys.executable,
+        "-m",
+        "pymem.cli",
+        "sweep",
+        str(spec),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(cmd, start_new_session=True, env=os.environ.copy())
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if out.exists() and len(read_rows(out)) >= 3:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = read_rows(out)
+    assert 3 <= len(before) < 8
+    rep = run_sweep(spec, out, workers=2, quiet=True)
+    assert rep.skipped == len(before) and rep.ran == 8 - len(before)
+    after = read_rows(out)
+    assert sorted(r["k"] for r in after) == list(range(1, 9))
+    assert all(r["square"] == r["k"] ** 2 for r in after)
+    kept = {r["point_id"]: r["finished_at"] for r in before}
+    assert all(r["finished_at"] == kept[r["point_id"]] for r in after if r["point_id"] in kept)
+
+
+def test_sweep_on_a_dask_local_cluster(tmp_path, user_tasks):
+    import dask
+    from distributed import LocalCluster
+
+    spec = {
+        "task": "mvm",
+        "fixed": {"size": 4, "batch": 2},
+        "grid": {"model": ["hp", "vteam"], "r_wire_ohm": [0.0, 1.0], "backend": ["solver", "ngspice"]},
+    }
+    out = tmp_path / "r.parquet"
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(n_workers=2, threads_per_worker=2, processes=True, dashboard_address=None) as cluster,
+    ):
+        rep = run_sweep(spec, out, dask=cluster.scheduler_address, quiet=True)
+        crash = run_sweep({"task": "sweep_tasks:segfault_on_two", "grid": {"k": [1, 2]}},
+                          tmp_path / "c.parquet", dask=cluster.scheduler_address, quiet=True)  # fmt: skip
+    assert (rep.ran, rep.failed) == (8, 0)
+    rows = read_rows(out)
+    by_key = {(r["model"], r["r_wire_ohm"], r["backend"]): r for r in rows}
+    for model in ("hp", "vteam"):
+        for r in (0.0, 1.0):
+            solver, ng = by_key[(model, r, "solver")], by_key[(model, r, "ngspice")]
+            assert ng["mvm_error_rms"] == pytest.approx(solver["mvm_error_rms"], rel=1e-3, abs=1e-5)
+    assert crash.failed == 1
+    crows = {r["k"]: r for r in read_rows(tmp_path / "c.parquet")}
+    assert crows[1]["status"] == "ok" and crows[2]["status"] == "error"
+
+
+def test_unreachable_dask_scheduler_is_a_clear_error(tmp_path):
+    with pytest.raises(ParameterError, match="cannot reach the Dask scheduler"):
+        run_sweep(MVM_SPEC, tmp_path / "r.parquet", dask="tcp://127.0.0.1:9", quiet=True)
+
+
+def test_cli_sweep_and_plot(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text(  # [fixed] goes to the grid's points only
+        'task = "mvm"\n[fixed]\nsize = 4\nbatch = 2\nbackend = "solver"\n'
+        '[grid]\nmodel = ["hp", "vteam"]\nr_wire_ohm = [0.0, 1.0, 2.0]\n'
+        '[[points]]\ntask = "write"\nsize = 4\nr_wire_ohm = 1.0\n'
+        '[[points]]\ntask = "train"\ndata = "iris"\nrows = 3\ncols = 4\nepochs = 1\nbatch = 70\n'
+    )
+    out = tmp_path / "r.parquet"
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "2", "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["points"] == 8 and rep["ran"] == 8 and rep["failed"] == 0 and rep["points_per_minute"] > 0
+    assert main(["plot", str(out), "-o", str(tmp_path / "fig"), "--json"]) == 0
+    figs = json.loads(capsys.readouterr().out)["figures"]
+    names = sorted(Path(f).name for f in figs)
+    assert names == [
+        "accuracy_vs_wire.png",
+        "mvm_error_vs_wire.png",
+        "training_curves.png",
+        "write_vs_wire.png",
+    ]
+    assert all(Path(f).stat().st_size > 5_000 for f in figs)
+    rows = read_rows(out)
+    mvm = sorted(
+        (r["r_wire_ohm"], r["mvm_error_rms"]) for r in rows if r["task"] == "mvm" and r["model"] == "hp"
+    )
+    assert np.all(np.diff([e for _, e in mvm]) > 0)  # more wire resistance, more error
