@@ -82,6 +82,16 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
         )
     )
     rows.append(_row("  sparse solver vs ngspice", f"max relative difference {diff:.1e}"))
+    from pymem.ops.energy import mvm_energy
+
+    energy = mvm_energy(xb, v)
+    rows.append(
+        _row(
+            "  energy per multiply-accumulate (1 us read)",
+            f"{energy['energy_per_mac_j'] * 1e12:.3g} pJ analog vs "
+            f"{energy['digital_energy_per_mac_j'] * 1e12:.3g} pJ digital (Horowitz 2014)",
+        )
+    )
     for name, path in write_mvm_figures(out, quick=True).items():
         rows.append(_row(f"figure: {name}", str(path)))
 
@@ -103,6 +113,39 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
             "13 on four 1-bit Yakopcic devices, read back",
             f"{sliced.value_read:.3f} (digits {sliced.digits}, {sliced.pulses} pulses)",
         )
+    )
+
+    from pymem.report.animate import animate_page
+
+    page = animate_page("vteam", out / "memristor.html")
+    moved = abs(page.x_after_write - page.x_at("before_write")) / page.x_range
+    stayed = abs(page.x_after_read - page.x_after_write) / page.x_range
+    ok &= moved > 0.2 and stayed < 1e-6
+    rows.append(
+        _row(
+            "VTEAM: a write pulse, then read pulses",
+            f"write moved the state {moved:.2f} of its range, reads {stayed:.0e}",
+        )
+    )
+    rows.append(_row("  animated page (offline)", str(page.path)))
+    _plot_read_write(page, out / "read_write.png")
+
+    from pymem.report.sweep_plots import plot_training
+    from pymem.train.network import TrainConfig, train
+
+    cfg = TrainConfig(data="iris", rows=5, cols=6, epochs=1, batch=35) if quick else TrainConfig(epochs=2)
+    tr = train(cfg, quiet=True)
+    ok &= tr.accuracy["ideal"] > 1.5 / (cfg.cols or 6)
+    rows.append(
+        _row(
+            f"training {cfg.data} on a {cfg.rows}x{cfg.cols} VTEAM array, {cfg.epochs} epoch(s)",
+            f"test accuracy: circuit {tr.accuracy['circuit']:.3f}, device only "
+            f"{tr.accuracy['device_only']:.3f}, ideal {tr.accuracy['ideal']:.3f} ({tr.seconds:.0f} s, "
+            f"{tr.ngspice_runs} ngspice write transients)",
+        )
+    )
+    plot_training(
+        tr.history, out / "training.png", title=f"{cfg.data}, {cfg.r_wire_ohm} ohm/segment, {cfg.rule}"
     )
 
     rows.append(_row("demo wall time", f"{time.perf_counter() - t_start:.1f} s"))
@@ -128,11 +171,16 @@ def write_index(out: Path, rows: list[str], ok: bool) -> Path:
             f'<figure><img src="{png.name}" alt="{label}"><figcaption>{label}</figcaption></figure>'
         )
     verdict = "every check agreed with its reference" if ok else "some check disagreed with its reference"
+    pages = "".join(
+        f'<p><a href="{p.name}">{html.escape(p.stem)}: the animated memristor (play, pause, scrub)</a></p>'
+        for p in sorted(out.glob("*.html"))
+        if p.name != "index.html"
+    )
     page = (
         "<!doctype html><html><head><meta charset='utf-8'><title>pymem demo</title>"
         "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}"
         "td{padding:2px 12px;border-bottom:1px solid #ddd}img{max-width:100%}</style></head><body>"
-        f"<h1>pymem demo</h1><p>{verdict}.</p><table>{''.join(cells)}</table>{''.join(figures)}"
+        f"<h1>pymem demo</h1><p>{verdict}.</p>{pages}<table>{''.join(cells)}</table>{''.join(figures)}"
         "</body></html>\n"
     )
     path = out / "index.html"
@@ -156,6 +204,29 @@ def _plot_loop(ng: object, ref: object, path: Path) -> Path:
     b.plot(ng.t, ng.x, "r--", lw=1)  # type: ignore[attr-defined]
     b.set_xlabel("time (s)")
     b.set_ylabel("state x = w/D")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def _plot_read_write(page: object, path: Path) -> Path:
+    """The state of the animated device per frame, with the write and read markers."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = page.x_frames / page.x_range  # type: ignore[attr-defined]
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    ax.plot(x, "k-")
+    for name, k in page.markers.items():  # type: ignore[attr-defined]
+        color = "tab:red" if name.startswith("after_write") else "tab:blue" if "read" in name else "grey"
+        ax.axvline(k, color=color, ls=":", lw=1)
+        ax.annotate(name.replace("_", " "), (k, x[k]), fontsize=7, rotation=30)
+    ax.set_xlabel("frame (write pulses move the state, read pulses leave it)")
+    ax.set_ylabel("state / range")
+    ax.set_title(f"{page.model}: strong pulses write, weak pulses read (ngspice)")  # type: ignore[attr-defined]
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
