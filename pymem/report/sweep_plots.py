@@ -61,9 +61,10 @@ def _mean_by(rows: list[dict[str, Any]], group: tuple[str, ...], x: str, y: str)
 
 
 def _lines(ax: Any, rows: list[dict[str, Any]], group: tuple[str, ...], x: str, y: str, **kw: Any) -> None:
+    prefix = kw.pop("prefix", "")
     for key, (xs, ys) in sorted(_mean_by(rows, group, x, y).items(), key=str):
         label = ", ".join(f"{g}={v}" for g, v in zip(group, key, strict=True))
-        ax.plot(xs, ys, marker="o", label=f"{kw.pop('prefix', '')}{label}", **kw)
+        ax.plot(xs, ys, marker="o", label=f"{prefix}{label}", **kw)
 
 
 def plot_sweep(rows: list[dict[str, Any]], out_dir: str | Path) -> list[Path]:
@@ -111,8 +112,9 @@ def plot_sweep(rows: list[dict[str, Any]], out_dir: str | Path) -> list[Path]:
     train = [r for r in ok if r.get("task") == "train"]
     if train:
         fig, ax = plt.subplots(figsize=(6, 4))
-        _lines(ax, train, ("model",), "r_wire_ohm", "accuracy_circuit", prefix="circuit: ")
-        _lines(ax, train, ("model",), "r_wire_ohm", "accuracy_device_only", ls=":", prefix="device only: ")
+        _lines(ax, train, ("model", "rule"), "r_wire_ohm", "accuracy_circuit", prefix="circuit: ")
+        by_rule = ("model", "rule")
+        _lines(ax, train, by_rule, "r_wire_ohm", "accuracy_device_only", ls=":", prefix="device only: ")
         _lines(ax, train, ("model",), "r_wire_ohm", "accuracy_ideal", ls="--", color="k", prefix="ideal: ")
         ax.set_xlabel("wire resistance per segment (ohm)")
         ax.set_ylabel("test accuracy")
