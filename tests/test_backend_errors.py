@@ -124,3 +124,26 @@ def test_second_library_in_one_process_is_refused(tmp_path: pytest.TempPathFacto
     engine_for()  # the default library is loaded
     with pytest.raises(NgspiceNotFoundError, match="cannot be loaded twice in one process"):
         engine_for("/some/other/libngspice.so")
+
+
+def test_shared_backend_after_pyspice_in_the_same_process_is_a_clear_error(tmp_path):
+    """PySpice's own NgSpiceShared first: pymem's shared backend says so and names the fix."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "first.py"
+    script.write_text(
+        "from PySpice.Spice.NgSpice.Shared import NgSpiceShared\n"
+        "NgSpiceShared.new_instance()\n"
+        "from pymem import backends\n"
+        "from pymem.errors import SimulationError\n"
+        "deck = 't\\nV1 a 0 1\\nR1 a 0 1k\\n.op\\n.end\\n'\n"
+        "try:\n"
+        "    backends.run(deck, backend='shared')\n"
+        "except SimulationError as exc:\n"
+        "    print('raised:', exc)\n"
+        "print('batch:', backends.run(deck, backend='batch').i('v1')[0])\n"
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120).stdout
+    assert "raised: cannot start ngspice's shared library" in out and "backend='batch'" in out
+    assert "batch: -0.001" in out

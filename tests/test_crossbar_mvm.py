@@ -191,3 +191,21 @@ def test_1t1r_single_cell_matches_a_scalar_solve() -> None:
     vm = brentq(kcl, 0.0, v_in, xtol=1e-15)
     res = xb.mvm([v_in], backend="solver")
     assert res.y[0, 0] == pytest.approx(g_dev * (v_in - vm), rel=1e-12)
+
+
+def test_deck_holds_each_vector_until_the_tia_settles():
+    """A plain-ngspice deck of a slow TIA read holds each input as long as mvm() does, and settles."""
+    from pymem import backends
+    from pymem.crossbar import random_crossbar
+    from pymem.netlist.crossbar import read_times
+
+    xb = random_crossbar(4, 4, "vteam", seed=2, sense="tia")
+    assert xb.settle_time_s > 1e-6  # VTEAM's low resistances load the amplifier
+    v = xb.random_inputs(2, seed=3)
+    deck = xb.netlist(v)
+    assert f"{xb.settle_time_s!r} s each" in deck
+    res = backends.run(deck, backend="batch")
+    t = read_times(2, xb.settle_time_s)
+    solved = xb.mvm(v, backend="solver").v_out
+    for j in range(xb.cols):
+        assert np.interp(t, res["time"], res.v(f"c{j}_vo")) == pytest.approx(solved[:, j], rel=1e-6, abs=1e-9)

@@ -73,6 +73,13 @@ def test_registry_rejects_unknown_parameter(name: str) -> None:
         devices.get(name, bogus=1.0)
 
 
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("field", ["name", "citation", "spice_max_step_s"])
+def test_registry_rejects_fields_that_are_not_parameters(name: str, field: str) -> None:
+    with pytest.raises(ParameterError, match=f"has no parameter '{field}'"):
+        devices.get(name, **{field: 1.0})
+
+
 def test_registry_rejects_unknown_model() -> None:
     with pytest.raises(ParameterError, match=r"unknown device model 'memrisor'; choose one of \["):
         devices.get("memrisor")

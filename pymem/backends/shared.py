@@ -22,7 +22,7 @@ import numpy as np
 from pymem.backends.locate import find_library
 from pymem.backends.messages import raise_for_log
 from pymem.backends.result import SimResult, analysis_kind_of, canonical_vector_name
-from pymem.errors import INSTALL_HINT, NgspiceNotFoundError, SimulationTimeout
+from pymem.errors import INSTALL_HINT, NgspiceNotFoundError, SimulationError, SimulationTimeout
 
 _ENGINES: dict[str, _Engine] = {}
 _ENGINES_LOCK = threading.Lock()
@@ -71,6 +71,13 @@ class _Engine:
         except OSError as exc:
             raise NgspiceNotFoundError(
                 f"cannot load the ngspice shared library {library!r}: {exc}. Install it: {INSTALL_HINT}"
+            ) from exc
+        except Exception as exc:  # cffi refuses a second declaration of ngspice's API in one process
+            raise SimulationError(
+                f"cannot start ngspice's shared library in this process ({type(exc).__name__}: {exc}). "
+                "This happens when PySpice's own NgSpiceShared was started here first; "
+                "use backend='batch' in this process, or run pymem's shared backend in another one",
+                ngspice_message=str(exc),
             ) from exc
         self.ffi = Shared.ffi
         self.lib = self.ng._ngspice_shared

@@ -7,6 +7,7 @@ a validated model, ``names()`` lists them. ``simulate`` (forwarded to
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pymem.devices.base import DeviceModel
@@ -36,7 +37,7 @@ def names() -> list[str]:
     return sorted(REGISTRY)
 
 
-def get(name: str, **overrides: Any) -> DeviceModel:
+def get(name: str, /, **overrides: Any) -> DeviceModel:
     """Build the model ``name`` with its published defaults, some overridden.
 
     Parameters
@@ -55,7 +56,7 @@ def get(name: str, **overrides: Any) -> DeviceModel:
         cls = REGISTRY[name]
     except KeyError:
         raise ParameterError(f"unknown device model {name!r}; choose one of {names()}") from None
-    fields = set(cls.__dataclass_fields__)  # type: ignore[attr-defined]
+    fields = {f.name for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(overrides) - fields)
     if unknown:
         raise ParameterError(

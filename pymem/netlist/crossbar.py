@@ -163,7 +163,7 @@ def array_lines(xb: Crossbar, periphery: bool = True) -> list[str]:
 def read_deck(
     xb: Crossbar,
     v: ArrayLike,
-    t_read_s: float = 1e-6,
+    t_read_s: float | None = None,
     t_edge_s: float = 1e-9,
     title: str | None = None,
 ) -> str:
@@ -177,7 +177,9 @@ def read_deck(
         Read voltages (V); vector k is applied from ``k t_read_s`` (after an
         edge of ``t_edge_s``) to ``(k + 1) t_read_s``, when it is sampled.
     t_read_s, t_edge_s : float
-        Hold time per vector and input transition time (s).
+        Hold time per vector (default 1 us, or longer when a TIA needs it to
+        settle: ``xb.settle_time_s``, as :func:`pymem.ops.mvm.mvm` uses) and
+        input transition time (s).
     title : str, optional
         First line of the deck.
 
@@ -188,6 +190,8 @@ def read_deck(
         subcircuits are included.
     """
     batch = xb.check_inputs(v)
+    if t_read_s is None:
+        t_read_s = max(1e-6, xb.settle_time_s)
     if not (t_edge_s > 0 and t_read_s > 2 * t_edge_s):
         raise ParameterError(
             f"need 0 < t_edge_s < t_read_s / 2, got t_edge_s={t_edge_s!r}, t_read_s={t_read_s!r}"
