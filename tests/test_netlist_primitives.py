@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pymem import backends
@@ -41,6 +41,9 @@ def test_resistor_line_is_read_back_by_ngspice(r: float, v: float, a: str) -> No
 )
 def test_pwl_source_is_read_back_by_ngspice(times: list[float], vals: list[float]) -> None:
     t = [0.0, *sorted(times)]
+    # ngspice resolves corners down to its minimum step (about 1e-9 of the run here), not
+    # 2e-19 s apart: closer corners are not a netlist-writing question
+    assume(min(np.diff(t)) > 1e-9 * t[-1])
     v = vals[: len(t)]
     stop = t[-1] * 1.5
     deck = nl.deck(
