@@ -11,8 +11,12 @@ PY="$VENV/bin/python"
 
 have_ngspice() {
   command -v ngspice >/dev/null 2>&1 || return 1
-  ls /usr/lib/*/libngspice.so* /usr/lib/libngspice.so* /usr/local/lib/libngspice.so* >/dev/null 2>&1 \
-    || [ -n "${PYMEM_NGSPICE_LIBRARY:-}" ] || return 1
+  [ -n "${PYMEM_NGSPICE_LIBRARY:-}" ] && return 0
+  local f
+  for f in /usr/lib/*/libngspice.so* /usr/lib/libngspice.so* /usr/local/lib/libngspice.so*; do
+    [ -e "$f" ] && return 0
+  done
+  return 1
 }
 
 apt_install() {
