@@ -94,10 +94,15 @@ def plot_sweep(rows: list[dict[str, Any]], out_dir: str | Path) -> list[Path]:
         made.append(_save(fig, out / "mvm_error_vs_wire.png", plt))
     write = [r for r in ok if r.get("task") == "write"]
     if write:
-        for r in write:
-            r["change_ratio"] = (
-                r["selected_change"] / r["nominal_change"] if r.get("nominal_change") else None
-            )
+        write = [  # the caller's rows stay as they are
+            {
+                **r,
+                "change_ratio": r["selected_change"] / r["nominal_change"]
+                if r.get("nominal_change")
+                else None,
+            }
+            for r in write
+        ]
         fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.8))
         _lines(a, write, ("model", "scheme"), "r_wire_ohm", "change_ratio")
         _lines(b, write, ("model", "scheme"), "r_wire_ohm", "disturb_max")

@@ -33,6 +33,7 @@ from pymem.train import data as datasets
 from pymem.train.pulses import (
     RULES,
     PulseDesign,
+    Schedule,
     UpdateRule,
     design_pulses,
     manhattan_schedule,
@@ -178,7 +179,7 @@ class _PulseNet:
             self.ngspice_runs += 1
         return (y[:, 0::2] - y[:, 1::2]) / (float(self.xb.v_read) * self.g_range)
 
-    def update(self, schedule: Any, stats: dict[str, float]) -> None:
+    def update(self, schedule: Schedule, stats: dict[str, float]) -> None:
         if not schedule.slots:
             return
         deck = schedule_deck(
@@ -243,16 +244,13 @@ def train(cfg: TrainConfig | None = None, quiet: bool = True) -> TrainResult:
     cfg = cfg or TrainConfig()
     t_start = time.perf_counter()
     ds = datasets.load(cfg.data, cfg.rows, cfg.cols, seed=cfg.seed)  # type: ignore[arg-type]
-    rows, cols = ds.rows, 2 * ds.classes
-    phys_cols = cfg.cols or cols
-    if phys_cols > cols:  # unused columns are not part of the classifier
-        phys_cols = cols
+    rows, cols = ds.rows, 2 * ds.classes  # columns beyond the classes' pairs are left out
     result = TrainResult(cfg)
     nets: dict[str, _PulseNet] = {}
     for run, r in (("device_only", 0.0), ("circuit", cfg.r_wire_ohm)):
-        xb, design = initial_crossbar(cfg, rows, phys_cols, r)
+        xb, design = initial_crossbar(cfg, rows, cols, r)
         nets[run] = _PulseNet(cfg, xb, design)
-        result.design = design
+    result.design = nets["circuit"].design
     w_ideal = nets["device_only"].weights()  # same start (wires do not change the stored weights)
     order_rng = np.random.default_rng(cfg.seed + 1)
     pulse_rngs = {run: np.random.default_rng(cfg.seed + 2) for run in nets}

@@ -132,14 +132,7 @@ def expand(spec: dict[str, Any]) -> list[Point]:
         raise ParameterError("sweep spec has no points: give a [grid] table or [[points]] entries")
     out = []
     for params in points:
-        known = tasks.defaults(str(params["task"]))
-        if known is not None:
-            bad = sorted(set(params) - set(known) - {"task"})
-            if bad:
-                raise ParameterError(
-                    f"task {params['task']!r} has no parameter {bad[0]!r}; its parameters are {sorted(known)}"
-                )
-            params = {**known, **params}
+        params = tasks.with_defaults(str(params["task"]), params)
         out.append(Point(params))
     return out
 

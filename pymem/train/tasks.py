@@ -33,13 +33,27 @@ WRITE_PARAMS = {
 }  # fmt: skip
 
 
-def _check(task: str, params: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
+def with_defaults(task: str, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` over every default of a built-in task (a user's task: unchanged).
+
+    Raises
+    ------
+    ParameterError
+        For a parameter the task does not have, naming the ones it has; for an unknown task.
+    """
+    known = defaults(task)
+    if known is None:
+        return dict(params)
     extra = sorted(set(params) - set(known) - {"task"})
     if extra:
         raise ParameterError(
             f"task {task!r} has no parameter {extra[0]!r}; its parameters are {sorted(known)}"
         )
-    p = {**known, **{k: v for k, v in params.items() if k != "task"}}
+    return {**known, **params}
+
+
+def _check(task: str, params: dict[str, Any]) -> dict[str, Any]:
+    p = with_defaults(task, params)
     p["rows"] = p["rows"] or p["size"]
     p["cols"] = p["cols"] or p["size"]
     return p
@@ -54,7 +68,7 @@ def mvm_point(params: dict[str, Any]) -> Metrics:
     from pymem.crossbar import random_crossbar
     from pymem.devices.variability import Variability
 
-    p = _check("mvm", params, MVM_PARAMS)
+    p = _check("mvm", params)
     var = Variability(d2d_sigma=p["d2d_sigma"], seed=p["seed"]) if p["d2d_sigma"] else None
     xb = random_crossbar(
         p["rows"], p["cols"], p["model"], seed=p["seed"], variability=var, r_row_ohm=p["r_wire_ohm"],
@@ -84,7 +98,7 @@ def write_point(params: dict[str, Any]) -> Metrics:
     from pymem.ops.program import write_pulses
     from pymem.train.pulses import design_pulses
 
-    p = _check("write", params, WRITE_PARAMS)
+    p = _check("write", params)
     probe = Crossbar(1, 1, p["model"])
     design = design_pulses(probe.device, float(probe.v_read), amplitude_factor=p["amplitude_factor"])
     v = design.v_up if p["v_write"] is None else float(p["v_write"])
@@ -111,13 +125,8 @@ def train_point(params: dict[str, Any]) -> Metrics:
     """
     from pymem.train.network import TrainConfig, train
 
-    known = {f.name for f in fields(TrainConfig)}
-    extra = sorted(set(params) - known - {"task"})
-    if extra:
-        raise ParameterError(
-            f"task 'train' has no parameter {extra[0]!r}; its parameters are {sorted(known)}"
-        )
-    res = train(TrainConfig(**{k: v for k, v in params.items() if k != "task"}))
+    cfg = TrainConfig(**{k: v for k, v in with_defaults("train", params).items() if k != "task"})
+    res = train(cfg)
     return {
         "accuracy_circuit": res.accuracy["circuit"],
         "accuracy_ideal": res.accuracy["ideal"],
