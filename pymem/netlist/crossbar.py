@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
+from pymem.circuit.array import ArrayCircuit, array_circuit
 from pymem.errors import ParameterError
 from pymem.netlist import primitives as nl
 
@@ -107,43 +108,48 @@ def _driver_wave(values: np.ndarray, t_read_s: float, t_edge_s: float) -> str:
     return nl.pwl(times, volts)
 
 
-def array_lines(xb: Crossbar, periphery: bool = True) -> list[str]:
+def array_lines(xb: Crossbar, periphery: bool = True, circuit: ArrayCircuit | None = None) -> list[str]:
     """Element lines of wires, devices, access transistors and sense amplifiers (no drivers).
 
-    With ``periphery=False`` the gate-line sources and sense amplifiers are left
-    out, for decks that drive those lines themselves (writes).
+    The elements are those of :func:`pymem.circuit.array_circuit` (or of
+    ``circuit``, when given), named and written row by row. With
+    ``periphery=False`` the gate-line sources and sense amplifiers are left out,
+    for decks that drive those lines themselves (writes).
 
-    Node names are made here from indices, so lines are formatted directly
-    (the resistances and states were validated by :class:`Crossbar`); this
-    writes a 1024 x 1024 array in a few seconds.
+    The resistances and states were validated by :class:`Crossbar`, so lines
+    are formatted directly; this writes a 1024 x 1024 array in a few seconds.
     """
+    arr = circuit if circuit is not None else array_circuit(xb)
     R, C = xb.rows, xb.cols
+    nm = arr.names
     lines: list[str] = []
     name = xb.device.subckt_name
     x = xb.states.tolist()
     varied = bool(np.any(xb.g_scale != 1.0))
     gs = [[f" gscale={k!r}" for k in row] for row in xb.g_scale.tolist()] if varied else None
-    r_row = nl.positive(xb.r_row_ohm, "r_row_ohm") if xb.r_row_ohm > 0 else ""
-    r_col = nl.positive(xb.r_col_ohm, "r_col_ohm") if xb.r_col_ohm > 0 else ""
+    r_row = nl.positive(xb.r_row_ohm, "r_row_ohm") if arr.row_wires is not None else ""
+    r_col = nl.positive(xb.r_col_ohm, "r_col_ohm") if arr.col_wires is not None else ""
     width = nl.fmt(10e-6 * xb.nmos.w_over_l)
+    wl, bl, mid = arr.wl.tolist(), arr.bl.tolist(), arr.mid.tolist()
+    below_last = arr.out.tolist()
     cols = range(C)
     for i in range(R):
-        wl_i = [f"r{i}c{j}_wl" for j in cols] if r_row else [f"r{i}_wl"] * C
-        bl_i = [f"r{i}c{j}_bl" for j in cols] if r_col else [f"c{j}_bl" for j in cols]
-        if xb.r_driver_ohm > 0:
-            lines.append(nl.resistor(f"Rdrv{i}", f"in{i}", wl_i[0], xb.r_driver_ohm))
+        wl_i = [nm[k] for k in wl[i]]
+        bl_i = [nm[k] for k in bl[i]]
+        if arr.drivers is not None:
+            lines.append(nl.resistor(f"Rdrv{i}", nm[int(arr.src[i])], wl_i[0], xb.r_driver_ohm))
         if r_row:
             lines += [f"Rwl{i}_{j} {wl_i[j]} {wl_i[j + 1]} {r_row}" for j in range(C - 1)]
         if r_col:
-            below = [f"r{i + 1}c{j}_bl" for j in cols] if i + 1 < R else [f"c{j}_out" for j in cols]
+            below = [nm[k] for k in (bl[i + 1] if i + 1 < R else below_last)]
             lines += [f"Rbl{i}_{j} {bl_i[j]} {below[j]} {r_col}" for j in cols]
         x_i = x[i]
         g_i = gs[i] if gs else [""] * C
         if xb.cell == "1t1r":
             for j in cols:
-                mid = f"r{i}c{j}_m"
-                lines.append(f"Xm{i}_{j} {wl_i[j]} {mid} {name} x0={x_i[j]!r}{g_i[j]}")
-                lines.append(f"Mt{i}_{j} {mid} g{i} {bl_i[j]} 0 {NMOS_MODEL} w={width} l=1e-05")
+                m = nm[mid[i][j]]
+                lines.append(f"Xm{i}_{j} {wl_i[j]} {m} {name} x0={x_i[j]!r}{g_i[j]}")
+                lines.append(f"Mt{i}_{j} {m} g{i} {bl_i[j]} 0 {NMOS_MODEL} w={width} l=1e-05")
         else:
             lines += [f"Xm{i}_{j} {wl_i[j]} {bl_i[j]} {name} x0={x_i[j]!r}{g_i[j]}" for j in cols]
     if not periphery:
@@ -152,11 +158,12 @@ def array_lines(xb: Crossbar, periphery: bool = True) -> list[str]:
         for i in range(R):
             lines.append(nl.vsource(f"Vg{i}", f"g{i}", "0", xb.nmos.v_gate_v))
     for j in range(C):
+        end = nm[int(arr.out[j])]
         if xb.sense == "ideal":
-            lines.append(nl.vsource(f"Vsense{j}", out_node(xb, j), "0", 0.0))
+            lines.append(nl.vsource(f"Vsense{j}", end, "0", 0.0))
         else:
-            lines.append(nl.instance(f"Xtia{j}", ["0", out_node(xb, j), f"c{j}_vo"], OPAMP_SUBCKT))
-            lines.append(nl.resistor(f"Rf{j}", out_node(xb, j), f"c{j}_vo", xb.tia.r_f_ohm))
+            lines.append(nl.instance(f"Xtia{j}", ["0", end, f"c{j}_vo"], OPAMP_SUBCKT))
+            lines.append(nl.resistor(f"Rf{j}", end, f"c{j}_vo", xb.tia.r_f_ohm))
     return lines
 
 

@@ -24,7 +24,10 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import ArrayLike, NDArray
 
+from pymem.circuit.array import array_circuit
 from pymem.crossbar.spec import Crossbar
+from pymem.engine.stamps import branch_matrix, nmos_level1
+from pymem.engine.stamps import stamps as _stamps
 from pymem.errors import ParameterError, SimulationError
 from pymem.ops.ordering import nested_dissection
 
@@ -55,113 +58,33 @@ class SolveResult:
     seconds: float
 
 
-def _stamps(
-    n: int, a: NDArray[np.int64], b: NDArray[np.int64], d_a: NDArray[np.float64], d_b: NDArray[np.float64]
-) -> sp.csr_matrix:
-    """Jacobian stamps of branches a -> b whose current i has di/dva = d_a, di/dvb = d_b.
-
-    KCL counts i leaving node a and entering node b; a conductance g is d_a = g, d_b = -g.
-    """
-    ii = np.concatenate([a, a, b, b])
-    jj = np.concatenate([a, b, a, b])
-    vv = np.concatenate([d_a, d_b, -d_a, -d_b])
-    return sp.csr_matrix((vv, (ii, jj)), shape=(n, n))
-
-
-def nmos_level1(
-    v_d: NDArray[np.float64], v_s: NDArray[np.float64], v_g: float, vto: float, beta: float
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """ngspice's level-1 NMOS (Shichman-Hodges, lambda = gamma = 0) with bulk at 0 V.
-
-    Returns the current from terminal d to terminal s (A) and its derivatives
-    with respect to v_d and v_s (S). The terminals swap roles when v_d < v_s.
-    """
-    swap = v_d < v_s
-    hi = np.where(swap, v_s, v_d)
-    lo = np.where(swap, v_d, v_s)
-    vgst = v_g - lo - vto
-    vds = hi - lo
-    on = vgst > 0
-    triode = on & (vds < vgst)
-    i = np.where(triode, beta * (vgst - vds / 2) * vds, np.where(on, 0.5 * beta * vgst**2, 0.0))
-    d_hi = np.where(triode, beta * (vgst - vds), 0.0)
-    d_lo = np.where(on, -beta * vgst, 0.0)
-    sign = np.where(swap, -1.0, 1.0)
-    return sign * i, sign * np.where(swap, d_lo, d_hi), sign * np.where(swap, d_hi, d_lo)
-
-
 class _Topology:
-    """Node numbering and the linear (wire, driver, sense) part of the circuit."""
+    """The read circuit's nodes (from :func:`pymem.circuit.array_circuit`) and its linear part.
+
+    The linear part is the array's resistors (drivers, wires) plus, for a TIA,
+    its DC input conductance at each column end. Fixed nodes are the driver
+    sources and, for ideal sensing, the virtual grounds.
+    """
 
     def __init__(self, xb: Crossbar) -> None:
-        R, C = xb.rows, xb.cols
-        ids = np.arange(R * C).reshape(R, C)
-        # word-line nodes
-        if xb.r_row_ohm > 0:
-            self.wl = ids.copy()
-        else:
-            self.wl = np.repeat(np.arange(R)[:, None], C, axis=1)
-        n = int(self.wl.max()) + 1
-        # bit-line nodes, and the column-end node of each sense amplifier
-        if xb.r_col_ohm > 0:
-            self.bl = n + ids
-            n += R * C
-            self.out = n + np.arange(C)
-            n += C
-        else:
-            self.bl = n + np.repeat(np.arange(C)[None, :], R, axis=0)
-            self.out = n + np.arange(C)
-            n += C
-        # 1T1R: the node between device and access transistor
-        self.mid = n + ids if xb.cell == "1t1r" else self.bl
-        if xb.cell == "1t1r":
-            n += R * C
-        # driver source nodes
-        if xb.r_driver_ohm > 0:
-            self.src = n + np.arange(R)
-            n += R
-        else:
-            self.src = self.wl[:, 0].copy()
-        self.n = n
-        rows_i, cols_j, vals = [], [], []
-
-        def edge(a: NDArray, b: NDArray, g: float) -> None:
-            a, b = np.ravel(a), np.ravel(b)
-            rows_i.extend([a, b, a, b])
-            cols_j.extend([a, b, b, a])
-            vals.extend([np.full(a.size, g), np.full(a.size, g), np.full(a.size, -g), np.full(a.size, -g)])
-
-        if xb.r_row_ohm > 0 and C > 1:
-            edge(self.wl[:, :-1], self.wl[:, 1:], 1.0 / xb.r_row_ohm)
-        if xb.r_col_ohm > 0:
-            if R > 1:
-                edge(self.bl[:-1, :], self.bl[1:, :], 1.0 / xb.r_col_ohm)
-            edge(self.bl[-1, :], self.out, 1.0 / xb.r_col_ohm)
-        if xb.r_driver_ohm > 0:
-            edge(self.src, self.wl[:, 0], 1.0 / xb.r_driver_ohm)
+        arr = array_circuit(xb)
+        self.circuit = arr
+        self.wl, self.bl, self.mid, self.out = arr.wl, arr.bl, arr.mid, arr.out
+        self.src, self.n = arr.src, arr.n
+        n = self.n
+        mats = [branch_matrix(n, br) for br in arr.linear_branches()]
         self.g_sense = 0.0
         if xb.sense == "tia":
             self.g_sense = (1.0 + xb.tia.gain) / xb.tia.r_f_ohm
-            rows_i.append(self.out)
-            cols_j.append(self.out)
-            vals.append(np.full(C, self.g_sense))
-        ii = np.concatenate(rows_i) if rows_i else np.zeros(0, int)
-        jj = np.concatenate(cols_j) if cols_j else np.zeros(0, int)
-        vv = np.concatenate(vals) if vals else np.zeros(0)
-        self.lin = sp.csr_matrix((vv, (ii, jj)), shape=(n, n))
+            mats.append(sp.csr_matrix((np.full(xb.cols, self.g_sense), (self.out, self.out)), shape=(n, n)))
+        self.lin = sum(mats[1:], mats[0]).tocsr() if mats else sp.csr_matrix((n, n))
         # fixed nodes: sources (values = inputs), and the virtual grounds of ideal sensing
         fixed = [self.src]
         if xb.sense == "ideal":
             fixed.append(self.out)
-        fixed_ids = np.unique(np.concatenate(fixed))
-        if np.intersect1d(self.src, self.out).size:
-            raise ParameterError(
-                "with r_driver_ohm = r_row_ohm = r_col_ohm = 0 and ideal sensing the inputs are "
-                "shorted to the virtual grounds; give the wires or drivers a resistance"
-            )
-        self.fixed = fixed_ids
+        self.fixed = np.unique(np.concatenate(fixed))
         mask = np.ones(n, bool)
-        mask[fixed_ids] = False
+        mask[self.fixed] = False
         self.free = np.flatnonzero(mask)
         self.pos = -np.ones(n, int)
         self.pos[self.free] = np.arange(self.free.size)

@@ -1,0 +1,38 @@
+"""One circuit description: the nodes and elements of a crossbar read or write, as data.
+
+Built by pure functions from a :class:`~pymem.crossbar.spec.Crossbar` and an
+operation; read by the netlist writer (:mod:`pymem.netlist`), the static
+solver (:mod:`pymem.ops.solver`) and the transient engine
+(:mod:`pymem.engine`). Nothing here formats SPICE text or runs a simulator.
+"""
+
+from pymem.circuit.array import GROUND, ArrayCircuit, Branches, array_circuit
+from pymem.circuit.write import (
+    SCHEMES,
+    Cells,
+    LineLevels,
+    Source,
+    WriteCircuit,
+    WriteScheme,
+    line_voltages,
+    schedule_circuit,
+    selected_columns,
+    write_circuit,
+)
+
+__all__ = [
+    "GROUND",
+    "SCHEMES",
+    "ArrayCircuit",
+    "Branches",
+    "Cells",
+    "LineLevels",
+    "Source",
+    "WriteCircuit",
+    "WriteScheme",
+    "array_circuit",
+    "line_voltages",
+    "schedule_circuit",
+    "selected_columns",
+    "write_circuit",
+]
