@@ -34,3 +34,8 @@ MvmBackend = Literal["ngspice", "solver", "ideal"]
 SENSES: tuple[str, ...] = get_args(SenseKind)
 CELLS: tuple[str, ...] = get_args(CellKind)
 MVM_BACKENDS: tuple[str, ...] = get_args(MvmBackend)
+
+WriteBackend = Literal["solver", "ngspice"]
+"""Engines of a write transient: pymem's native engine, or ngspice."""
+
+WRITE_BACKENDS: tuple[str, ...] = get_args(WriteBackend)

@@ -99,3 +99,38 @@ class ConvergenceError(SimulationError):
 
 class SimulationTimeout(SimulationError):
     """ngspice did not finish within the allowed time."""
+
+
+class EngineError(SimulationError):
+    """pymem's native transient engine could not finish a run.
+
+    Attributes
+    ----------
+    time_s : float or None
+        Simulation time where it stopped (s).
+    cell : tuple of int or None
+        The cell (row, column) concerned, when one is.
+    """
+
+    def __init__(
+        self, summary: str, time_s: float | None = None, cell: tuple[int, int] | None = None
+    ) -> None:
+        self.time_s = time_s
+        self.cell = cell
+        super().__init__(summary)
+
+
+class EngineConvergenceError(EngineError, ConvergenceError):
+    """Newton's method on the node equations did not converge."""
+
+
+class StepBudgetError(EngineError):
+    """A transient needed more time steps than its budget allows."""
+
+
+class StateBoundsError(EngineError):
+    """A device state left its model's bounds during a transient."""
+
+
+class SlowSimulationWarning(UserWarning):
+    """A simulation about to start is expected to take long; the message says how long and what is faster."""

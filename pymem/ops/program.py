@@ -1,27 +1,47 @@
-"""Writing by pulses through ngspice: one pulse, pulse trains, and closed-loop program-and-verify.
+"""Writing by pulses: one pulse, pulse trains, and closed-loop program-and-verify.
 
-Every write is an ngspice transient of the whole array (wires, every device
-with its dynamics, the half-select scheme's line voltages), so the selected
-cell's change and every other cell's disturbance come from the same circuit.
+Every write is a transient of the whole array (wires, every device with its
+dynamics, the half-select scheme's line voltages), so the selected cell's
+change and every other cell's disturbance come from the same circuit. The
+circuit is built once (:mod:`pymem.circuit`) and run by either engine:
+
+- ``backend="solver"`` (default): pymem's native transient engine
+  (:mod:`pymem.engine.transient`), which agrees with ngspice in the tests and
+  carries 64x64 to 256x256 arrays;
+- ``backend="ngspice"``: the circuit's deck through ngspice (``sim_backend``
+  shared library or batch process), the reference.
+
 A closed loop runs pulse by pulse: each transient starts from the exact
-device states the previous one ended with (``uic`` with per-instance ``x0``),
-which the tests check against one continuous transient of the same pulses.
+device states the previous one ended with (``uic`` with per-instance ``x0``
+in ngspice), which the tests check against one continuous transient of the
+same pulses.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from pymem import backends
+from pymem.circuit.write import Cells, WriteCircuit, WriteScheme, selected_columns, write_circuit
+from pymem.constants import WRITE_BACKENDS, WriteBackend
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
-from pymem.errors import ParameterError, SimulationError
+from pymem.engine import transient
+from pymem.errors import ParameterError, SimulationError, SlowSimulationWarning
 from pymem.netlist import crossbar as xnet
-from pymem.netlist.write import Cells, WriteScheme, selected_columns, write_deck
+from pymem.netlist.write import circuit_deck
+
+NGSPICE_WRITE_16X16_S = 6.3
+"""Measured time of one VTEAM V/2 write pulse on a 16x16 array in ngspice 39 (s)."""
+NGSPICE_WRITE_EXPONENT = 2.15
+"""Growth of that time with the number of cells (measured 16x16 -> 32x32)."""
+SLOW_WARNING_S = 30.0
+"""Expected ngspice times above this (s) are announced before the run starts."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +105,63 @@ def _states(res: backends.SimResult, xb: Crossbar, index: int = -1) -> NDArray[n
     )
 
 
+def check_write_backend(backend: str) -> None:
+    """Refuse an unknown write engine name, listing the known ones."""
+    if backend not in WRITE_BACKENDS:
+        raise ParameterError(f"unknown write backend {backend!r}; choose one of {WRITE_BACKENDS}")
+
+
+def ngspice_write_estimate_s(rows: int, cols: int) -> float:
+    """Rough time of one write pulse through ngspice on a rows x cols array (s), from measured figures."""
+    return NGSPICE_WRITE_16X16_S * (rows * cols / 256.0) ** NGSPICE_WRITE_EXPONENT
+
+
+def run_write(
+    circuit: WriteCircuit,
+    backend: WriteBackend = "solver",
+    sim_backend: backends.BackendName = "shared",
+    timeout: float | None = None,
+    max_step_s: float | None = None,
+) -> tuple[NDArray[np.float64], float]:
+    """Run a write circuit through one engine.
+
+    Parameters
+    ----------
+    circuit : WriteCircuit
+        The write.
+    backend : {"solver", "ngspice"}
+        pymem's transient engine, or ngspice on the circuit's deck.
+    sim_backend : {"shared", "batch"}
+        How ngspice runs (``backend="ngspice"`` only).
+    timeout : float, optional
+        ngspice's time limit (s).
+    max_step_s : float, optional
+        ngspice's largest time step (s); see :func:`pymem.netlist.write.circuit_deck`.
+
+    Returns
+    -------
+    states : ndarray, shape (rows, cols)
+        Device states at the end, not clipped (state units).
+    energy_j : float
+        Energy delivered by all sources (J).
+    """
+    check_write_backend(backend)
+    xb = circuit.xb
+    if backend == "solver":
+        res = transient.simulate(circuit)
+        return res.states, res.energy_j
+    expected = ngspice_write_estimate_s(xb.rows, xb.cols) * circuit.widths_s.size
+    if expected > SLOW_WARNING_S:
+        warnings.warn(
+            f"an ngspice write on a {xb.rows}x{xb.cols} array takes about {expected:.0f} s here "
+            f"({circuit.widths_s.size} pulse slot(s)); backend='solver' runs the same circuit in seconds",
+            SlowSimulationWarning,
+            stacklevel=3,
+        )
+    sim = backends.run(circuit_deck(circuit, max_step_s=max_step_s), backend=sim_backend, timeout=timeout)
+    return _states(sim, xb), source_energy(sim)
+
+
 def write_pulses(
     xb: Crossbar,
     cell: Cells,
@@ -95,15 +172,19 @@ def write_pulses(
     timeout: float | None = None,
     noise: Variability | None = None,
     rng: np.random.Generator | None = None,
+    backend: WriteBackend = "solver",
 ) -> WriteResult:
     """Apply one pulse (or a train, one amplitude each) to ``cell`` and report what changed.
 
-    With ``noise``, every device's change is scaled by its cycle-to-cycle
-    write noise, drawn from ``rng`` (default ``noise.write_rng()``).
+    ``backend`` picks the engine (``"solver"``: pymem's transient engine;
+    ``"ngspice"``: ngspice through ``sim_backend``). With ``noise``, every
+    device's change is scaled by its cycle-to-cycle write noise, drawn from
+    ``rng`` (default ``noise.write_rng()``).
     """
     t0 = time.perf_counter()
-    res = backends.run(write_deck(xb, cell, v_write, width_s, scheme), backend=sim_backend, timeout=timeout)
-    after = _states(res, xb)
+    check_write_backend(backend)
+    circuit = write_circuit(xb, cell, v_write, width_s, scheme)
+    after, energy = run_write(circuit, backend, sim_backend, timeout)
     if noise is not None:
         after = noise.noisy_change(np.asarray(xb.states), after, rng or noise.write_rng())
     after = np.clip(after, *xb.device.x_bounds)
@@ -111,15 +192,15 @@ def write_pulses(
     row, sel = selected_columns(xb.rows, xb.cols, cell)
     others = np.ones(delta.shape, bool)
     others[row, list(sel)] = False
-    rng = xb.device.x_range
+    span = xb.device.x_range
     return WriteResult(
         states_before=np.array(xb.states),
         states_after=after,
         cell=cell,
         selected_change=float(delta[row, sel[0]]),
-        disturb_max=float(np.max(np.abs(delta[others])) / rng) if others.any() else 0.0,
-        disturb_mean=float(np.mean(np.abs(delta[others])) / rng) if others.any() else 0.0,
-        energy_j=source_energy(res),
+        disturb_max=float(np.max(np.abs(delta[others])) / span) if others.any() else 0.0,
+        disturb_mean=float(np.mean(np.abs(delta[others])) / span) if others.any() else 0.0,
+        energy_j=energy,
         seconds=time.perf_counter() - t0,
     )
 
@@ -170,6 +251,7 @@ def program_and_verify(
     cells: list[tuple[int, int]] | None = None,
     noise: Variability | None = None,
     order: str = "cell",
+    backend: WriteBackend = "solver",
 ) -> ProgramResult:
     """Program every cell towards ``g_target`` by pulse, read, compare, repeat.
 
@@ -185,13 +267,15 @@ def program_and_verify(
     ``xb.g_scale`` and is seen by the verify reads. ``order="row"`` programs a
     row at a time: every cell of the row that is below its target gets the
     same SET pulse at once (their columns selected together), then every cell
-    above it the same RESET pulse, until the row is done.
+    above it the same RESET pulse, until the row is done. ``backend`` picks the
+    engine of every write (``"solver"`` or ``"ngspice"``).
 
     Raises
     ------
     ParameterError
         If a target lies outside the conductances the device reaches at ``xb.v_read``.
     """
+    check_write_backend(backend)
     g_target = np.asarray(g_target, dtype=float)
     if g_target.shape != (xb.rows, xb.cols):
         raise ParameterError(f"g_target has shape {g_target.shape}, expected {(xb.rows, xb.cols)}")
@@ -235,6 +319,7 @@ def program_and_verify(
                         scheme,
                         noise=noise,
                         rng=rng,
+                        backend=backend,
                     )
                 except SimulationError as exc:
                     for j in group:

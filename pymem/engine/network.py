@@ -1,0 +1,313 @@
+"""Node voltages of a write circuit at one instant, for given device states.
+
+Wires carry no capacitance, so the node voltages follow the sources and the
+device states algebraically. Two solvers of the same equations:
+
+- :class:`LinearNetwork` (1R arrays of ohmic devices: HP, VTEAM). The nodal
+  matrix is factorised once, at the states the write starts from. Only the
+  cells that move (the "active" cells) change it, by a rank-k update, so the
+  voltages across them come from a k x k system (Woodbury), and the power the
+  sources deliver from k-vectors. Between two waveform corners every source is
+  linear in time, so the unperturbed solution is too: two sparse solves per
+  corner, then every evaluation costs O(k^3) and no sparse work at all.
+- :class:`NonlinearNetwork` (nonlinear devices, 1T1R): Newton's method on the
+  whole network at every evaluation, warm-started from the last solution.
+
+Both report the voltage across every cell (for choosing and checking the
+active set) and the power delivered by the sources (W).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from numpy.typing import NDArray
+
+from pymem.circuit.write import WriteCircuit
+from pymem.engine.stamps import branch_matrix, nmos_level1, stamps
+from pymem.errors import EngineConvergenceError
+
+NEWTON_MAX_ITER = 200
+NEWTON_ABSTOL_A = 1e-15
+"""Largest current imbalance at a node that counts as converged (A)."""
+NEWTON_RELTOL = 1e-10
+"""Newton stops when no node moves by more than this fraction of the largest node voltage..."""
+NEWTON_VNTOL_V = 1e-12
+"""... plus this absolute voltage (V)."""
+
+
+def is_ohmic(circuit: WriteCircuit) -> bool:
+    """True when every cell's current is linear in its voltage (1R, ohmic model)."""
+    xb = circuit.xb
+    if xb.cell != "1r":
+        return False
+    x = np.linspace(*xb.device.x_bounds, 7)
+    for v in (0.05, 0.3, 1.0):
+        i1, i2 = xb.device.current(v, x), xb.device.current(-2 * v, x)
+        if not np.allclose(i2, -2 * i1, rtol=1e-12, atol=0):
+            return False
+    return True
+
+
+class _Base:
+    """Node numbering, fixed (driven) nodes and the linear part of a write circuit."""
+
+    def __init__(self, circuit: WriteCircuit) -> None:
+        arr = circuit.array
+        xb = circuit.xb
+        self.circuit = circuit
+        self.n = arr.n
+        self.p = arr.cell_p
+        self.m = arr.cell_n
+        self.scale = xb.g_scale.ravel()
+        self.model = xb.device
+        self.src_nodes = np.array([int(s.node) for s in circuit.sources], dtype=np.int64)
+        fixed = np.zeros(self.n, bool)
+        fixed[self.src_nodes] = True
+        self.free = np.flatnonzero(~fixed)
+        branches = arr.linear_branches() + ([circuit.leaks] if circuit.leaks is not None else [])
+        mats = [branch_matrix(self.n, br) for br in branches]
+        self.g_lin = sum(mats[1:], mats[0]).tocsr() if mats else sp.csr_matrix((self.n, self.n))
+        self._times = np.unique(np.concatenate([s.times_s for s in circuit.sources]))
+        self._volts = np.array([np.interp(self._times, s.times_s, s.volts) for s in circuit.sources])
+
+    def source_volts(self, t: float) -> NDArray[np.float64]:
+        """Voltage of every source at ``t`` (V), shape (sources,)."""
+        return np.array([np.interp(t, self._times, row) for row in self._volts])
+
+    def cell_volts(self, v_all: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Voltage across every cell's device (V), shape (cells,)."""
+        return v_all[self.p] - v_all[self.m]
+
+
+class LinearNetwork(_Base):
+    """Ohmic 1R arrays: one factorisation, rank-k updates for the moving cells.
+
+    Parameters
+    ----------
+    circuit : WriteCircuit
+    states : ndarray, shape (cells,)
+        States the factorisation is made at (state units).
+    """
+
+    def __init__(self, circuit: WriteCircuit, states: NDArray[np.float64]) -> None:
+        super().__init__(circuit)
+        self.g0 = self.conductance(np.arange(states.size), states)
+        g_full = (self.g_lin + stamps(self.n, self.p, self.m, self.g0, -self.g0)).tocsr()
+        self.g_full = g_full
+        a = g_full[self.free][:, self.free].tocsc()
+        self.g_fs = g_full[self.free][:, self.src_nodes].tocsr()
+        self.g_s = g_full[self.src_nodes].tocsr()
+        self.lu = spla.splu(
+            a, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
+        )
+        self._corner: dict[float, tuple[NDArray, NDArray, NDArray]] = {}
+        self.cells = np.zeros(0, dtype=np.int64)
+        self.z_all = np.zeros((self.n, 0))
+
+    def conductance(self, cells: NDArray[np.int64], x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Conductance of ``cells`` at states ``x`` (S)."""
+        return self.scale[cells] * np.asarray(self.model.current(1.0, x), dtype=float)
+
+    def corner(self, t: float) -> tuple[NDArray, NDArray, NDArray]:
+        """Unperturbed node voltages (n,), source volts and source currents at ``t``."""
+        hit = self._corner.get(t)
+        if hit is None:
+            v_s = self.source_volts(t)
+            v_all = np.zeros(self.n)
+            v_all[self.src_nodes] = v_s
+            if self.free.size:
+                v_all[self.free] = self.lu.solve(-(self.g_fs @ v_s))
+            hit = (v_all, v_s, self.g_s @ v_all)
+            self._corner[t] = hit
+        return hit
+
+    def set_active(self, cells: NDArray[np.int64]) -> None:
+        """Make ``cells`` (flat indices) the moving ones; their update columns are solved once."""
+        new = np.setdiff1d(cells, self.cells)
+        if new.size:
+            u = np.zeros((self.n, new.size))
+            np.add.at(u, (self.p[new], np.arange(new.size)), 1.0)
+            np.add.at(u, (self.m[new], np.arange(new.size)), -1.0)
+            z = np.zeros((self.n, new.size))
+            if self.free.size:
+                z[self.free] = self.lu.solve(np.ascontiguousarray(u[self.free]))
+            self.cells = np.concatenate([self.cells, new])
+            self.z_all = np.hstack([self.z_all, z])
+            order = np.argsort(self.cells)
+            self.cells, self.z_all = self.cells[order], self.z_all[:, order]
+        k = self.cells.size
+        u_all = np.zeros((self.n, k))
+        np.add.at(u_all, (self.p[self.cells], np.arange(k)), 1.0)
+        np.add.at(u_all, (self.m[self.cells], np.arange(k)), -1.0)
+        self.pmat = self.z_all[self.p[self.cells]] - self.z_all[self.m[self.cells]]  # U^T H U, (k, k)
+        self.w = u_all[self.src_nodes] - self.g_s @ self.z_all  # source currents per unit j, (src, k)
+
+    def segment(self, ta: float, tb: float) -> None:
+        """Prepare evaluations between corners ``ta`` < ``tb`` (sources linear in between)."""
+        self._ta, self._dt = ta, tb - ta
+        self._ends = [self.corner(ta), self.corner(tb)]
+        c = self.cells
+        self._u0 = [v[self.p[c]] - v[self.m[c]] for v, _, _ in self._ends]
+        self._c = [self.w.T @ vs for _, vs, _ in self._ends]
+
+    def _lerp(self, pair: list, alpha: float):
+        return (1 - alpha) * pair[0] + alpha * pair[1]
+
+    def _alpha(self, t: float) -> float:
+        return (t - self._ta) / self._dt if self._dt > 0 else 0.0
+
+    def active(self, t: float, x: NDArray[np.float64]) -> tuple[NDArray, float, NDArray]:
+        """Voltages across the active cells (V), the source power (W) and their extra currents (A)."""
+        alpha = self._alpha(t)
+        u0 = self._lerp(self._u0, alpha)
+        d = self.conductance(self.cells, x) - self.g0[self.cells]
+        if d.size:
+            lu = sla.lu_factor(np.eye(d.size) + self.pmat * d[None, :], check_finite=False)
+            u = sla.lu_solve(lu, u0, check_finite=False)
+        else:
+            u = u0
+        j = d * u
+        v_s = self._lerp([e[1] for e in self._ends], alpha)
+        i_s = self._lerp([e[2] for e in self._ends], alpha)
+        power = float(v_s @ i_s + self._lerp(self._c, alpha) @ j)
+        return u, power, j
+
+    def active_jacobian(
+        self, t: float, x: NDArray[np.float64], span: float
+    ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+        """Derivatives of the active cells' voltages and extra currents with respect to their states.
+
+        Returns
+        -------
+        u : ndarray, shape (k,)
+            Voltages across the active cells (V).
+        du_dx, dj_dx : ndarray, shape (k, k)
+            d u_a / d x_b (V per state unit) and d j_a / d x_b (A per state unit).
+        c : ndarray, shape (k,)
+            Source power per unit extra current of each cell (V): dP/dj.
+        """
+        alpha = self._alpha(t)
+        u0 = self._lerp(self._u0, alpha)
+        h = 1e-7 * span
+        g = self.conductance(self.cells, x)
+        gp = (self.conductance(self.cells, x + h) - self.conductance(self.cells, x - h)) / (2 * h)
+        d = g - self.g0[self.cells]
+        lu = sla.lu_factor(np.eye(d.size) + self.pmat * d[None, :], check_finite=False)
+        u = sla.lu_solve(lu, u0, check_finite=False)
+        du_dx = -sla.lu_solve(lu, self.pmat * (gp * u)[None, :], check_finite=False)
+        dj_dx = np.diag(gp * u) + d[:, None] * du_dx
+        return u, du_dx, dj_dx, self._lerp(self._c, alpha)
+
+    def cell_volts_at(
+        self, t: float, j: NDArray[np.float64], cells: NDArray[np.int64]
+    ) -> NDArray[np.float64]:
+        """Voltage across ``cells`` (V) at ``t`` given the active cells' extra currents ``j`` (A)."""
+        alpha = self._alpha(t)
+        v0 = self._lerp([e[0] for e in self._ends], alpha)
+        p, m = self.p[cells], self.m[cells]
+        return v0[p] - v0[m] - (self.z_all[p] - self.z_all[m]) @ j
+
+    def all_cell_volts(self, t: float, j: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Voltage across every cell (V) at ``t`` given the active cells' extra currents ``j``."""
+        v_all = self._lerp([e[0] for e in self._ends], self._alpha(t)) - self.z_all @ j
+        return self.cell_volts(v_all)
+
+    def solve_all(self, t: float, x_all: NDArray[np.float64]) -> tuple[NDArray, float]:
+        """Every cell's voltage (V) and the source power (W) at ``t`` for states ``x_all`` (any change)."""
+        g = self.conductance(np.arange(x_all.size), x_all)
+        mat = (self.g_lin + stamps(self.n, self.p, self.m, g, -g)).tocsr()
+        v_s = self.source_volts(t)
+        v_all = np.zeros(self.n)
+        v_all[self.src_nodes] = v_s
+        if self.free.size:
+            a = mat[self.free][:, self.free].tocsc()
+            v_all[self.free] = spla.spsolve(a, -(mat[self.free][:, self.src_nodes] @ v_s))
+        return self.cell_volts(v_all), float(v_s @ (mat[self.src_nodes] @ v_all))
+
+
+class NonlinearNetwork(_Base):
+    """Nonlinear devices or 1T1R cells: Newton on the whole network at each evaluation."""
+
+    def __init__(self, circuit: WriteCircuit) -> None:
+        super().__init__(circuit)
+        xb = circuit.xb
+        self.one_t = xb.cell == "1t1r"
+        self.bl = circuit.array.bl.ravel()
+        self.beta = xb.nmos.kp_a_per_v2 * xb.nmos.w_over_l
+        self.vto = xb.nmos.vto_v
+        self.rows = np.repeat(np.arange(xb.rows), xb.cols)
+        gates = circuit.gates
+        self._gate_t = np.unique(np.concatenate([g.times_s for g in gates])) if gates else None
+        self._gate_v = (
+            np.array([np.interp(self._gate_t, g.times_s, g.volts) for g in circuit.gates])
+            if circuit.gates
+            else None
+        )
+        self.v_last = np.zeros(self.n)
+        self.iterations = 0
+
+    def _gate(self, t: float) -> NDArray[np.float64]:
+        return np.array([np.interp(t, self._gate_t, row) for row in self._gate_v])[self.rows]  # type: ignore[index]
+
+    def _currents(
+        self, v_all: NDArray[np.float64], x_all: NDArray[np.float64], v_g: NDArray | None
+    ) -> tuple[NDArray, sp.csr_matrix]:
+        """KCL injections of the devices and transistors (A) and their Jacobian (S)."""
+        vd = v_all[self.p] - v_all[self.m]
+        i_d = self.scale * self.model.current(vd, x_all)
+        h = 1e-6 * np.maximum(np.abs(vd), 1e-3)
+        g = self.scale * (self.model.current(vd + h, x_all) - self.model.current(vd - h, x_all)) / (2 * h)
+        inj = np.zeros(self.n)
+        np.add.at(inj, self.p, i_d)
+        np.add.at(inj, self.m, -i_d)
+        jac = stamps(self.n, self.p, self.m, g, -g)
+        if self.one_t:
+            i_t, d_m, d_s = nmos_level1(v_all[self.m], v_all[self.bl], v_g, self.vto, self.beta)
+            np.add.at(inj, self.m, i_t)
+            np.add.at(inj, self.bl, -i_t)
+            jac = jac + stamps(self.n, self.m, self.bl, d_m, d_s)
+        return inj, jac
+
+    def solve_all(self, t: float, x_all: NDArray[np.float64]) -> tuple[NDArray, float]:
+        """Every cell's voltage (V) and the source power (W) at ``t`` for states ``x_all``.
+
+        Raises
+        ------
+        EngineConvergenceError
+            When Newton does not converge, naming the time and the worst node.
+        """
+        v = self.v_last.copy()
+        v_s = self.source_volts(t)
+        v[self.src_nodes] = v_s
+        v_g = self._gate(t) if self.one_t else None
+        f = self.free
+        for it in range(1, NEWTON_MAX_ITER + 1):  # noqa: B007 (counted below)
+            inj, jac = self._currents(v, x_all, v_g)
+            resid = self.g_lin @ v + inj
+            mat = (self.g_lin + jac).tocsr()
+            if f.size == 0:
+                break
+            dv = np.atleast_1d(spla.spsolve(mat[f][:, f].tocsc(), -resid[f]))
+            v[f] += dv
+            # SPICE's tests: no node moves by more than reltol of the largest voltage plus vntol,
+            # or every node's currents balance to within the write decks' abstol
+            if np.max(np.abs(dv)) <= NEWTON_RELTOL * float(np.max(np.abs(v))) + NEWTON_VNTOL_V:
+                break
+            if np.max(np.abs(resid[f])) <= NEWTON_ABSTOL_A:
+                break
+        else:
+            worst = int(f[np.argmax(np.abs(dv))])
+            raise EngineConvergenceError(
+                f"Newton did not converge in {NEWTON_MAX_ITER} iterations at t = {t!r} s "
+                f"(largest update {float(np.max(np.abs(dv))):.3g} V at node "
+                f"{self.circuit.array.name(worst)}); shorten the pulse edges or check the device parameters",
+                time_s=float(t),
+            )
+        self.iterations += it
+        self.v_last = v
+        inj, _ = self._currents(v, x_all, v_g)
+        i_s = (self.g_lin @ v + inj)[self.src_nodes]
+        return self.cell_volts(v), float(v_s @ i_s)

@@ -1,0 +1,365 @@
+"""The native transient engine: a write circuit's device states and source energy over time.
+
+The unknowns are the states of the cells that move (the "active" cells) and
+the energy drawn from the sources; the node voltages follow algebraically
+(:mod:`pymem.engine.network`). Time runs from waveform corner to corner, so
+every pulse edge is a step boundary; inside each interval LSODA (variable
+order, stiff or not as it finds) integrates with error control.
+
+Active cells: at the start of each interval, every cell whose model rate
+``dxdt`` is non-zero at its voltage at either end of the interval (raised by
+``margin``, with the present states) joins the set; after each step the
+voltages of all other cells are checked, and a cell that would move restarts
+the interval with it included. Cells outside the set have a rate of exactly
+zero (below their thresholds), so they are not integrated at all; models
+without a threshold (HP) make every cell with a voltage active.
+
+The integration runs on the models' own numpy equations, the same ones the
+ngspice subcircuits carry; tests compare the two on the same circuits.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.integrate import LSODA
+from threadpoolctl import threadpool_limits
+
+from pymem.circuit.write import WriteCircuit
+from pymem.engine.network import LinearNetwork, NonlinearNetwork, is_ohmic
+from pymem.errors import ParameterError, StateBoundsError, StepBudgetError
+
+DEFAULT_RTOL = 1e-7
+"""Relative tolerance of the state and energy integration."""
+DEFAULT_ATOL = 1e-9
+"""Absolute tolerance of the states, as a fraction of the state range."""
+DEFAULT_MAX_STEPS = 200_000
+"""Largest number of accepted time steps of one run."""
+PIN_GAP = 1e-9
+"""States this close to a bound (fraction of the range), pushed outwards, are put on it."""
+BOUND_SLACK = 1e-3
+"""How far past a bound (fraction of the state range) a state may go before it is an error."""
+
+
+@dataclass(frozen=True)
+class TransientResult:
+    """Outcome of one transient of a write circuit.
+
+    Attributes
+    ----------
+    states : ndarray, shape (rows, cols)
+        Device states at the end (state units, not clipped).
+    energy_j : float
+        Energy delivered by all sources (J).
+    steps : int
+        Accepted time steps.
+    evaluations : int
+        Evaluations of the node equations.
+    active : ndarray of bool, shape (rows, cols)
+        Cells that were integrated (could move).
+    seconds : float
+        Wall time (s).
+    """
+
+    states: NDArray[np.float64]
+    energy_j: float
+    steps: int
+    evaluations: int
+    active: NDArray[np.bool_]
+    seconds: float
+
+
+class _Grow(Exception):
+    def __init__(self, cells: NDArray[np.int64]) -> None:
+        self.cells = cells
+
+
+def _moving(model, v: NDArray, x: NDArray) -> NDArray[np.bool_]:
+    return np.asarray(model.dxdt(v, x), dtype=float) != 0.0
+
+
+def simulate(
+    circuit: WriteCircuit,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    margin: float = 0.05,
+) -> TransientResult:
+    """Integrate a write circuit from its array's states to the end of its waveforms.
+
+    Parameters
+    ----------
+    circuit : WriteCircuit
+        The write (from :func:`pymem.circuit.write_circuit` or :func:`~pymem.circuit.schedule_circuit`).
+    rtol : float
+        Relative tolerance of states and energy.
+    atol : float
+        Absolute tolerance of the states, as a fraction of the model's state range.
+    max_steps : int
+        Budget of accepted time steps for the whole run.
+    margin : float
+        Relative voltage margin when choosing the active cells.
+
+    Returns
+    -------
+    TransientResult
+
+    Raises
+    ------
+    StepBudgetError
+        When the run needs more than ``max_steps`` steps (names the time and the fastest cell).
+    StateBoundsError
+        When a state leaves its bounds by more than ``BOUND_SLACK`` of the range (names the cell and time).
+    EngineConvergenceError
+        When the node equations do not converge (names the time and node).
+    """
+    if not (isinstance(max_steps, int | np.integer) and max_steps >= 1):
+        raise ParameterError(f"max_steps must be an integer >= 1, got {max_steps!r}")
+    if not (0 < rtol < 1 and 0 < atol < 1):
+        raise ParameterError(f"rtol and atol must lie in (0, 1), got {rtol!r} and {atol!r}")
+    with threadpool_limits(1):  # k x k systems: one BLAS thread is several times faster
+        return _simulate(circuit, rtol, atol, max_steps, margin)
+
+
+def _simulate(
+    circuit: WriteCircuit, rtol: float, atol: float, max_steps: int, margin: float
+) -> TransientResult:
+    t_start = time.perf_counter()
+    xb = circuit.xb
+    model = xb.device
+    lo, hi = model.x_bounds
+    span = hi - lo
+    x = xb.states.ravel().astype(float).copy()
+    ohmic = is_ohmic(circuit)
+    net: LinearNetwork | NonlinearNetwork = LinearNetwork(circuit, x) if ohmic else NonlinearNetwork(circuit)
+    corners = circuit.breakpoints()
+    active = np.zeros(x.size, bool)
+    state = {"steps": 0, "evals": 0}
+    energy = 0.0
+    p_scale = 0.0
+    for t in corners:
+        p_scale = max(p_scale, abs(_at(net, float(t), x)[1]))
+    e_atol = 1e-9 * max(p_scale, 1e-30) * float(corners[-1])
+    for ta, tb in zip(corners[:-1].tolist(), corners[1:].tolist(), strict=True):
+        if ohmic:
+            net.set_active(np.flatnonzero(active))  # type: ignore[union-attr]
+            net.segment(ta, tb)  # type: ignore[union-attr]
+        va, pa = _at(net, ta, x)
+        vb, pb = _at(net, tb, x)
+        if not (np.any(va) or np.any(vb)):
+            continue  # every line at 0 V: nothing flows, nothing moves
+        cand = active | _moving(model, va * (1 + margin), x) | _moving(model, vb * (1 + margin), x)
+        if not ohmic:
+            vm, _ = net.solve_all(0.5 * (ta + tb), x)
+            cand |= _moving(model, vm * (1 + margin), x)
+        while True:
+            cells = np.flatnonzero(cand)
+            try:
+                x_s, e_seg = _integrate(
+                    net,
+                    circuit,
+                    cells,
+                    x,
+                    (ta, tb),
+                    (rtol, atol * span, e_atol),
+                    state,
+                    max_steps,
+                    ((va, pa), (vb, pb)),
+                )
+                break
+            except _Grow as grow:
+                cand[grow.cells] = True
+        x[cells] = x_s
+        active |= cand
+        energy += e_seg
+    return TransientResult(
+        states=x.reshape(xb.rows, xb.cols),
+        energy_j=energy,
+        steps=state["steps"],
+        evaluations=state["evals"],
+        active=active.reshape(xb.rows, xb.cols),
+        seconds=time.perf_counter() - t_start,
+    )
+
+
+def _at(net: LinearNetwork | NonlinearNetwork, t: float, x: NDArray[np.float64]) -> tuple[NDArray, float]:
+    """Every cell's voltage (V) and the source power (W) at ``t`` for the states ``x``.
+
+    A linear network answers from its factorisation and active cells (``t`` in its
+    segment, or a corner before any segment); a nonlinear one solves afresh.
+    """
+    if isinstance(net, LinearNetwork):
+        if not hasattr(net, "_ends"):
+            v_all, v_s, i_s = net.corner(t)
+            return net.cell_volts(v_all), float(v_s @ i_s)
+        _, power, j = net.active(t, x[net.cells])
+        return net.all_cell_volts(t, j), power
+    return net.solve_all(t, x)
+
+
+def _integrate(
+    net: LinearNetwork | NonlinearNetwork,
+    circuit: WriteCircuit,
+    cells: NDArray[np.int64],
+    x_all: NDArray[np.float64],
+    span_t: tuple[float, float],
+    tols: tuple[float, float, float],
+    state: dict[str, int],
+    max_steps: int,
+    ends: tuple[tuple[NDArray, float], tuple[NDArray, float]],
+) -> tuple[NDArray[np.float64], float]:
+    """States of ``cells`` at the end of ``span_t`` and the energy delivered over it.
+
+    ``tols`` are the relative tolerance, the states' absolute tolerance and the
+    energy's (J); ``ends`` the cell voltages and source power at both ends with
+    the starting states.
+    """
+    ta, tb = span_t
+    rtol, atol_x, atol_e = tols
+    model = circuit.xb.device
+    lo, hi = model.x_bounds
+    span = hi - lo
+    k = cells.size
+    others = np.ones(x_all.size, bool)
+    others[cells] = False
+    near = np.zeros(0, dtype=np.int64)
+    if isinstance(net, LinearNetwork):
+        net.set_active(cells)
+        net.segment(ta, tb)
+        if not np.array_equal(net.cells, cells):
+            raise RuntimeError("the engine's active set lost track of its cells; please report this")
+        if k == 0:  # power is quadratic in t here: Simpson's rule is exact
+            _, pm, _ = net.active(0.5 * (ta + tb), x_all[cells])
+            return x_all[cells], (tb - ta) / 6 * (ends[0][1] + 4 * pm + ends[1][1])
+        # cells within a factor 2 of moving are checked at every step, the rest at the end
+        near = np.flatnonzero(
+            others & (_moving(model, 2 * ends[0][0], x_all) | _moving(model, 2 * ends[1][0], x_all))
+        )
+    x_work = x_all.copy()
+
+    def rhs(t: float, y: NDArray[np.float64]) -> NDArray[np.float64]:
+        state["evals"] += 1
+        out = np.empty(k + 1)
+        if isinstance(net, LinearNetwork):
+            u, power, _ = net.active(t, y[:k])
+            out[:k] = model.dxdt(u, y[:k])
+        else:
+            x_work[cells] = y[:k]
+            v, power = net.solve_all(t, x_work)
+            grow = others & _moving(model, v, x_work)
+            if grow.any():
+                raise _Grow(np.flatnonzero(grow))
+            out[:k] = model.dxdt(v[cells], y[:k])
+        out[k] = power
+        return out
+
+    def jac(t: float, y: NDArray[np.float64]) -> NDArray[np.float64]:
+        assert isinstance(net, LinearNetwork)
+        x = y[:k]
+        u, du_dx, dj_dx, c = net.active_jacobian(t, x, span)
+        hv = 1e-6 * np.maximum(np.abs(u), 1e-3)
+        hx = 1e-7 * span
+        f_u = (model.dxdt(u + hv, x) - model.dxdt(u - hv, x)) / (2 * hv)
+        x_hi, x_lo = np.minimum(x + hx, hi), np.maximum(x - hx, lo)  # one-sided at the bounds
+        f_x = (model.dxdt(u, x_hi) - model.dxdt(u, x_lo)) / np.maximum(x_hi - x_lo, hx)
+        out = np.zeros((k + 1, k + 1))
+        out[:k, :k] = f_u[:, None] * du_dx
+        out[np.arange(k), np.arange(k)] += f_x
+        out[k, :k] = c @ dj_dx
+        return out
+
+    y0 = np.concatenate([x_all[cells], [0.0]])
+    atol = np.concatenate([np.full(k, atol_x), [atol_e]])
+
+    def start(t0: float, y_start: NDArray[np.float64]) -> LSODA:
+        return LSODA(
+            rhs,
+            t0,
+            y_start,
+            tb,
+            rtol=rtol,
+            atol=atol,
+            first_step=1e-3 * (tb - t0),
+            jac=jac if isinstance(net, LinearNetwork) else None,
+        )
+
+    solver = start(ta, y0)
+    while solver.status == "running":
+        if state["steps"] >= max_steps:
+            dx = np.abs(rhs(solver.t, solver.y)[:k])
+            worst = int(cells[np.argmax(dx)]) if k else 0
+            cell = divmod(worst, circuit.xb.cols)
+            raise StepBudgetError(
+                f"the write needed more than max_steps={max_steps} time steps (stopped at "
+                f"t = {solver.t!r} s; fastest cell {cell}); raise max_steps, lengthen the pulse edges "
+                "or lower the amplitude",
+                time_s=float(solver.t),
+                cell=cell,
+            )
+        solver.step()
+        state["steps"] += 1
+        y = solver.y
+        _check_bounds(y[:k], cells, float(solver.t), circuit)
+        pinned = _pin(y, k, rhs(solver.t, y)[:k], lo, hi)
+        if pinned is not None and solver.status == "running":
+            solver = start(float(solver.t), pinned)  # a hard stop: restart on the bound
+            y = solver.y
+        if near.size and isinstance(net, LinearNetwork):
+            _, _, j = net.active(solver.t, y[:k])
+            _check_still(model, net.cell_volts_at(solver.t, j, near), x_all[near], near)
+    if solver.status == "failed":
+        raise StepBudgetError(
+            f"the integrator failed at t = {solver.t!r} s; lower the write amplitude or lengthen the edges",
+            time_s=float(solver.t),
+        )
+    if isinstance(net, LinearNetwork) and others.any():
+        _, _, j = net.active(tb, solver.y[:k])
+        rest = np.flatnonzero(others)
+        _check_still(model, net.cell_volts_at(tb, j, rest), x_all[rest], rest)
+    return solver.y[:k].copy(), float(solver.y[k])
+
+
+def _pin(y: NDArray, k: int, rate: NDArray, lo: float, hi: float) -> NDArray | None:
+    """``y`` with states that reach a bound while pushed outwards put on it; None when there are none.
+
+    A window that stops the state abruptly at a bound (HP's "none") is a
+    discontinuity that a multistep integrator approaches in ever shorter
+    steps; within ``PIN_GAP`` of the range (or past the bound) the state is
+    put on the bound and the integration restarts there.
+    """
+    gap = PIN_GAP * (hi - lo)
+    x = y[:k]
+    up = (x > hi) | ((x >= hi - gap) & (rate > 0))
+    down = (x < lo) | ((x <= lo + gap) & (rate < 0))
+    if not (up.any() or down.any()):
+        return None
+    out = y.copy()
+    out[:k][up] = hi
+    out[:k][down] = lo
+    return out
+
+
+def _check_still(model, v: NDArray, x: NDArray, cells: NDArray[np.int64]) -> None:
+    """Raise :class:`_Grow` with those of ``cells`` that would move at voltages ``v``."""
+    grow = _moving(model, v, x)
+    if grow.any():
+        raise _Grow(cells[grow])
+
+
+def _check_bounds(x: NDArray, cells: NDArray[np.int64], t: float, circuit: WriteCircuit) -> None:
+    model = circuit.xb.device
+    lo, hi = model.x_bounds
+    slack = BOUND_SLACK * (hi - lo)
+    out = (x < lo - slack) | (x > hi + slack)
+    if out.any():
+        first = int(np.flatnonzero(out)[0])
+        cell = divmod(int(cells[first]), circuit.xb.cols)
+        raise StateBoundsError(
+            f"the state of cell {cell} reached {float(x[first])!r} at t = {t!r} s, outside "
+            f"{model.name}'s range [{lo}, {hi}]; check the model's window or lower the write amplitude",
+            time_s=t,
+            cell=cell,
+        )
