@@ -42,14 +42,18 @@ setup() {
   if [ ! -x "$PY" ]; then
     python3 -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$VENV"; }
   fi
-  local stamp="$VENV/.pymem-installed"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ dev.sh -nt "$stamp" ]; then
-    echo "== installing pymem and its test tools into $VENV"
+  # constraints.txt pins every dependency to the versions the tests passed with, so a fresh
+  # machine and CI test exactly those; the stamp holds a hash of the files that decide what
+  # is installed, and any change to one of them reinstalls.
+  local stamp="$VENV/.pymem-installed" want
+  want="$(cat pyproject.toml constraints.txt dev.sh | sha256sum | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "== installing pymem and its test tools into $VENV (versions from constraints.txt)"
     "$PY" -m pip install -q --upgrade pip >/dev/null
-    "$PY" -m pip install -q -e '.[test]'
+    "$PY" -m pip install -q -c constraints.txt -e '.[test]'
     # the peer solver of the crossbar tests, without its cairo plotting dependencies
-    "$PY" -m pip install -q --no-deps badcrossbar==1.1.0 pathvalidate
-    touch "$stamp"
+    "$PY" -m pip install -q -c constraints.txt --no-deps badcrossbar pathvalidate
+    echo "$want" > "$stamp"
   fi
 }
 

@@ -22,6 +22,14 @@ ENV_NGSPICE_BINARY = "PYMEM_NGSPICE"
 ENV_NGSPICE_LIBRARY = "PYMEM_NGSPICE_LIBRARY"
 """Environment variable naming the libngspice shared library to load (path)."""
 
+ENV_NGSPICE_TIMEOUT = "PYMEM_NGSPICE_TIMEOUT"
+"""Environment variable: seconds an ngspice run (or any process pymem starts) may take when
+the caller gives no ``timeout``; ``inf`` for no limit."""
+
+DEFAULT_TIMEOUT_S = 3600.0
+"""Default limit of one ngspice run (s) when neither ``timeout`` nor ``PYMEM_NGSPICE_TIMEOUT`` is
+given: above the slowest write pulse measured here (64x64 on ngspice 39, over 13 min)."""
+
 SenseKind = Literal["ideal", "tia"]
 """Column sense amplifiers: an ideal virtual ground, or an op-amp transimpedance amplifier."""
 

@@ -134,3 +134,25 @@ class StateBoundsError(EngineError):
 
 class SlowSimulationWarning(UserWarning):
     """A simulation about to start is expected to take long; the message says how long and what is faster."""
+
+
+class NgspiceCrashError(SimulationError):
+    """ngspice ended on a signal (a crash such as SIGSEGV, or killed from outside).
+
+    Attributes
+    ----------
+    signal_number : int
+        The signal that ended the process.
+    """
+
+    def __init__(self, summary: str, signal_number: int, **kwargs: object) -> None:
+        self.signal_number = signal_number
+        super().__init__(summary, **kwargs)  # type: ignore[arg-type]
+
+
+class RawFileTruncatedError(SimulationError):
+    """An ngspice raw file ends before the data its header announces."""
+
+
+class IntegrationBudgetError(SimulationError):
+    """The numpy reference integration of a device used up its step budget."""

@@ -117,3 +117,49 @@ np.save("out.npy", np.stack([t, x]))
     ref = devices.simulate(model, devices.Sine(1.0, 1.0), backend="reference")
     assert np.max(np.abs(np.interp(t, ref.t, ref.x) - x)) <= 1e-3
     assert np.max(x) > 0.2
+
+
+TIA_LINES = [line for line in NETLIST_LINES if "--sense tia" in line]
+
+
+def _crossbar_of(line: str):  # type: ignore[no-untyped-def]
+    """The crossbar a ``pymem netlist`` line of regenerate.sh builds."""
+    args = cli.build_parser().parse_args(shlex.split(line)[1:])
+    from pymem.report.commands import _crossbar_from
+
+    return _crossbar_from(args)
+
+
+@pytest.mark.parametrize("line", TIA_LINES, ids=lambda s: s.split("-o ")[-1])
+def test_tia_feedback_resistor_does_not_move_with_the_last_digit_of_the_current(line: str) -> None:
+    """One ulp more or less of column current (numpy's summation order) gives the same deck value."""
+    from pymem.crossbar.spec import tia_feedback_ohm
+    from pymem.numeric import significant
+
+    xb = _crossbar_of(line)
+    i_max = xb.v_read * float(np.max(xb.conductances().sum(axis=0)))
+    r_f = xb.tia.r_f_ohm
+    assert r_f == tia_feedback_ohm(xb.tia.v_sat_v, i_max)
+    assert r_f == significant(r_f)
+    assert r_f == pytest.approx(0.8 * xb.tia.v_sat_v / i_max, rel=1e-12)
+    for nudged in (np.nextafter(i_max, np.inf), np.nextafter(i_max, 0.0)):
+        assert nudged != i_max
+        assert tia_feedback_ohm(xb.tia.v_sat_v, float(nudged)) == r_f
+    assert xb.settle_time_s == significant(xb.settle_time_s)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(824.4973425555361, 824.497342556), (824.4973425555362, 824.497342556), (-1 / 3, -0.333333333333)],
+)
+def test_significant_keeps_twelve_digits(value: float, expected: float) -> None:
+    from pymem.numeric import significant
+
+    assert significant(value) == expected
+
+
+@pytest.mark.parametrize("value", [0.0, float("inf"), float("-inf"), 1e-300, 2.5])
+def test_significant_keeps_exact_and_special_values(value: float) -> None:
+    from pymem.numeric import significant
+
+    assert significant(value) == value

@@ -7,16 +7,24 @@ run many decks.
 
 from __future__ import annotations
 
-import functools
 import re
+import time
 
 from pymem.backends.batch import BatchSession
 from pymem.backends.locate import find_binary, find_library
+from pymem.backends.process import resolve_timeout
 from pymem.backends.rawfile import RawPlot, parse_raw, read_raw
 from pymem.backends.result import SimResult
 from pymem.backends.shared import SharedSession
-from pymem.constants import BACKENDS, KLU_MODES, BackendName, KluMode
-from pymem.errors import ParameterError
+from pymem.constants import (
+    BACKENDS,
+    ENV_NGSPICE_BINARY,
+    ENV_NGSPICE_LIBRARY,
+    KLU_MODES,
+    BackendName,
+    KluMode,
+)
+from pymem.errors import ParameterError, SimulationTimeout
 
 __all__ = [
     "BatchSession",
@@ -29,6 +37,7 @@ __all__ = [
     "open_session",
     "parse_raw",
     "read_raw",
+    "resolve_timeout",
     "run",
     "with_klu",
 ]
@@ -58,16 +67,48 @@ def open_session(backend: BackendName = "shared") -> SharedSession | BatchSessio
     raise ParameterError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 
-@functools.cache
-def has_klu(backend: BackendName = "shared") -> bool:
+KLU_PROBE_TIMEOUT_S = 60.0
+"""Longest the KLU probe (a two-element ``.op`` deck, tens of ms) may take (s)."""
+
+_KLU_FOUND: dict[tuple[str, str], bool] = {}
+
+
+def has_klu(backend: BackendName = "shared", timeout: float | None = None) -> bool:
     """Whether the ngspice behind ``backend`` has the KLU solver compiled in.
 
     ngspice 39 accepts ``.options klu`` silently, so the answer comes from
-    running a probe deck and looking for ngspice's "Using KLU" line.
+    running a probe deck and looking for ngspice's "Using KLU" line. The
+    answer is kept per binary or library path.
+
+    Parameters
+    ----------
+    backend : {"shared", "batch"}
+        Which ngspice to ask.
+    timeout : float, optional
+        Seconds the probe may take, at most :data:`KLU_PROBE_TIMEOUT_S`;
+        default ``PYMEM_NGSPICE_TIMEOUT`` if it is shorter.
+
+    Raises
+    ------
+    SimulationTimeout
+        When the probe did not finish in time: the ngspice hangs.
     """
-    with open_session(backend) as sim:
-        result = sim.run(_KLU_PROBE, timeout=60)
-    return bool(_KLU_USED.search(result.log))
+    key = (backend, find_binary() if backend == "batch" else find_library())
+    if key not in _KLU_FOUND:
+        limit = min(resolve_timeout(timeout), KLU_PROBE_TIMEOUT_S)
+        with open_session(backend) as sim:
+            try:
+                result = sim.run(_KLU_PROBE, timeout=limit)
+            except SimulationTimeout as exc:
+                raise SimulationTimeout(
+                    f"ngspice ({key[1]}) did not finish a two-line probe deck within {limit:.3g} s: "
+                    "it hangs. Check that it is a working ngspice (ngspice -b on any deck), or point "
+                    f"{ENV_NGSPICE_BINARY if backend == 'batch' else ENV_NGSPICE_LIBRARY} at one",
+                    ngspice_message=exc.ngspice_message,
+                    log=exc.log,
+                ) from exc
+        _KLU_FOUND[key] = bool(_KLU_USED.search(result.log))
+    return _KLU_FOUND[key]
 
 
 def with_klu(deck: str) -> str:
@@ -93,7 +134,9 @@ def run(
     backend : {"shared", "batch"}
         In-process shared library, or an ``ngspice -b`` subprocess.
     timeout : float, optional
-        Seconds before the run is stopped with :class:`pymem.errors.SimulationTimeout`.
+        Seconds before the run (the KLU probe included) is stopped with
+        :class:`pymem.errors.SimulationTimeout`; default ``PYMEM_NGSPICE_TIMEOUT``,
+        else :data:`pymem.constants.DEFAULT_TIMEOUT_S` (``math.inf``: no limit).
     klu : {"auto", "on", "off"}
         Add ``.options klu`` when the installed ngspice has KLU (``auto``),
         always (``on``) or never (``off``).
@@ -112,10 +155,14 @@ def run(
     """
     if klu not in KLU_MODES:
         raise ParameterError(f"unknown klu mode {klu!r}; choose one of {', '.join(KLU_MODES)}")
-    if timeout is not None and not timeout > 0:
-        raise ParameterError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    limit = resolve_timeout(timeout)
+    start = time.monotonic()
     session = open_session(backend)
-    if klu == "on" or (klu == "auto" and has_klu(backend)):
+    if klu == "on" or (klu == "auto" and has_klu(backend, timeout=limit)):
         deck = with_klu(deck)
+    # the KLU probe, when it ran, spent part of the caller's time
+    remaining = limit - (time.monotonic() - start)
+    if not remaining > 0:
+        raise SimulationTimeout(f"the KLU probe used the whole timeout of {limit:.3g} s; raise the timeout")
     with session as sim:
-        return sim.run(deck, timeout=timeout)
+        return sim.run(deck, timeout=remaining)

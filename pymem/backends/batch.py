@@ -1,22 +1,25 @@
 """Subprocess backend: ``ngspice -b -r FILE.raw deck.cir``.
 
-Process isolation (a crash of ngspice cannot take Python down), a hard
-timeout, and independent workers for parallel sweeps. Results come back
+Process isolation (a crash of ngspice cannot take Python down, and is
+reported with its signal), a hard timeout that kills ngspice's whole process
+group, and independent workers for parallel sweeps. Results come back
 through pymem's own raw-file reader.
 """
 
 from __future__ import annotations
 
-import subprocess
+import signal
 import tempfile
 import time
 from pathlib import Path
 
 from pymem.backends.locate import find_binary
 from pymem.backends.messages import raise_for_log
+from pymem.backends.process import last_line, resolve_timeout, run_process
 from pymem.backends.rawfile import read_raw
 from pymem.backends.result import SimResult, analysis_kind_of
-from pymem.errors import SimulationError, SimulationTimeout
+from pymem.constants import ENV_NGSPICE_TIMEOUT
+from pymem.errors import INSTALL_HINT, NgspiceCrashError, NgspiceNotFoundError, SimulationError
 
 
 class BatchSession:
@@ -44,39 +47,39 @@ class BatchSession:
         return None
 
     def run(self, deck: str, timeout: float | None = None) -> SimResult:
-        """Run ``deck`` in a fresh ngspice process; see :meth:`SharedSession.run`."""
+        """Run ``deck`` in a fresh ngspice process; see :meth:`SharedSession.run`.
+
+        ``timeout`` (s) defaults to ``PYMEM_NGSPICE_TIMEOUT`` or
+        :data:`pymem.constants.DEFAULT_TIMEOUT_S`; when it passes, ngspice and
+        every process it started are killed and :class:`SimulationTimeout` raised.
+        """
         t0 = time.perf_counter()
+        limit = resolve_timeout(timeout)
         if self.workdir is not None:
             self.workdir.mkdir(parents=True, exist_ok=True)
-            return self._run_in(self.workdir, deck, timeout, t0)
+            return self._run_in(self.workdir, deck, limit, t0)
         with tempfile.TemporaryDirectory(prefix="pymem-") as tmp:
-            return self._run_in(Path(tmp), deck, timeout, t0)
+            return self._run_in(Path(tmp), deck, limit, t0)
 
-    def _run_in(self, folder: Path, deck: str, timeout: float | None, t0: float) -> SimResult:
+    def _run_in(self, folder: Path, deck: str, timeout: float, t0: float) -> SimResult:
         deck_path = folder / "deck.cir"
         raw_path = folder / "deck.raw"
         deck_path.write_text(deck)
         raw_path.unlink(missing_ok=True)
         t1 = time.perf_counter()
         try:
-            proc = subprocess.run(
+            proc = run_process(
                 [self.binary, "-b", "-r", str(raw_path), str(deck_path)],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
+                timeout,
+                what=f"ngspice ({self.binary} -b)",
+                fix=f"Raise the timeout (or {ENV_NGSPICE_TIMEOUT}) or shrink the circuit",
                 cwd=folder,
-                check=False,
             )
-        except subprocess.TimeoutExpired as exc:
-            out = (exc.stdout or b"") + (exc.stderr or b"")
-            text = out.decode(errors="replace") if isinstance(out, bytes) else str(out)
-            raise SimulationTimeout(
-                f"ngspice did not finish within {timeout} s; the process was killed. "
-                "Raise the timeout or shrink the circuit",
-                log=text,
-            ) from exc
+        except OSError as exc:
+            raise NgspiceNotFoundError(f"cannot run {self.binary!r}: {exc}; {INSTALL_HINT}") from exc
         t2 = time.perf_counter()
         lines = proc.stdout.splitlines() + proc.stderr.splitlines()
+        raise_for_crash(proc.returncode, lines)
         raise_for_log(lines, deck, produced_data=True)
         plots = read_raw(raw_path) if raw_path.exists() else []
         has_data = bool(plots) and any(len(a) for a in plots[-1].data.values())
@@ -84,7 +87,7 @@ class BatchSession:
         if proc.returncode != 0:
             raise SimulationError(
                 f"ngspice exited with status {proc.returncode}",
-                ngspice_message=(proc.stderr.strip().splitlines() or [""])[-1],
+                ngspice_message=last_line(proc.stderr),
                 log="\n".join(lines),
             )
         last = plots[-1]
@@ -97,3 +100,34 @@ class BatchSession:
             seconds=time.perf_counter() - t0,
             ngspice_seconds=t2 - t1,
         )
+
+
+def raise_for_crash(returncode: int, lines: list[str]) -> None:
+    """Raise :class:`NgspiceCrashError` when ngspice ended on a signal.
+
+    Parameters
+    ----------
+    returncode : int
+        The exit status: ``-N`` for signal N, or ``128 + N`` as a shell
+        reports a child that signal N ended (a wrapper script around ngspice).
+    lines : list of str
+        What ngspice printed, for its last words.
+    """
+    if returncode < 0:
+        number, how = -returncode, ""
+    elif 128 < returncode <= 128 + 64:
+        number, how = returncode - 128, f" (exit status {returncode}, a shell's code for that signal)"
+    else:
+        return
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = f"signal {number}"
+    raise NgspiceCrashError(
+        f"ngspice crashed: it was ended by {name} ({number}){how}. Its results are lost; "
+        "run the deck with plain `ngspice -b` to see where, try another ngspice version, "
+        "or report the deck to ngspice",
+        signal_number=number,
+        ngspice_message=last_line("\n".join(lines)),
+        log="\n".join(lines),
+    )

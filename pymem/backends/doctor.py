@@ -72,7 +72,8 @@ def diagnose() -> dict[str, Any]:
     info["problems"] = problems
     info["ok"] = not problems
     if problems:
-        info["verdict"] = f"NOT READY: {problems[0]}"
+        first = problems[0].splitlines()[0] if problems[0] else problems[0]
+        info["verdict"] = f"NOT READY: {first}"
     else:
         solver = "KLU" if info["klu"] else "Sparse 1.3 (no KLU: large arrays are slow in ngspice)"
         info["verdict"] = f"ready: ngspice {info['ngspice_version']} (shared and batch), solver {solver}"

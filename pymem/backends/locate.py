@@ -13,9 +13,9 @@ import glob
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
+from pymem.backends.process import resolve_timeout, run_process
 from pymem.constants import ENV_NGSPICE_BINARY, ENV_NGSPICE_LIBRARY
 from pymem.errors import INSTALL_HINT, NgspiceNotFoundError
 
@@ -88,10 +88,36 @@ def find_library() -> str:
     )
 
 
-def binary_version(binary: str) -> int:
-    """Major version of an ngspice binary, from ``ngspice --version``."""
+VERSION_TIMEOUT_S = 30.0
+"""Longest ``ngspice --version`` may take (s); ``PYMEM_NGSPICE_TIMEOUT`` if shorter."""
+
+
+def binary_version(binary: str, timeout: float | None = None) -> int:
+    """Major version of an ngspice binary, from ``ngspice --version``.
+
+    Parameters
+    ----------
+    binary : str
+        Path of the binary.
+    timeout : float, optional
+        Seconds it may take, at most :data:`VERSION_TIMEOUT_S`.
+
+    Raises
+    ------
+    NgspiceNotFoundError
+        When it cannot run or prints no version.
+    SimulationTimeout
+        When it does not answer in time (its process group is killed).
+    """
+    limit = min(resolve_timeout(timeout), VERSION_TIMEOUT_S)
     try:
-        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30, check=False)
+        out = run_process(
+            [binary, "--version"],
+            limit,
+            what=f"{binary} --version",
+            fix=f"That binary hangs: point {ENV_NGSPICE_BINARY} at a working ngspice or unset it "
+            f"({INSTALL_HINT})",
+        )
     except OSError as exc:
         raise NgspiceNotFoundError(f"cannot run {binary!r}: {exc}; {INSTALL_HINT}") from exc
     m = re.search(r"ngspice-(\d+)", out.stdout + out.stderr)

@@ -73,6 +73,13 @@ def find_deck_line(deck: str, ngspice_line: str) -> str | None:
 
 
 def _fix_for_node(node: str) -> str:
+    if node.lower().endswith("#branch"):
+        source = node[: -len("#branch")]
+        return (
+            f"that is the current of {source!r}, which sits in a loop of voltage sources or "
+            "inductors (for example two voltage sources in parallel): remove one, or put a "
+            "resistance in series"
+        )
     return (
         f"give node {node!r} a DC path to ground (for example a 1e12 ohm resistor) "
         "or an initial condition, and check it is connected to the rest of the circuit"
@@ -129,10 +136,16 @@ def raise_for_log(lines: list[str], deck: str, produced_data: bool) -> None:
                 deck_line=deck_line,
                 log=log,
             )
+    singular = next((t for t in text if _SINGULAR.search(t)), None)
     for t in text:
         m = _TIMESTEP.search(t)
         if m or _TIMESTEP_ANY.search(t):
             time_s = float(m.group(1)) if m and m.group(1) else None
+            if time_s is None and singular is not None:
+                # ngspice's last resort for an operating point it could not solve is a
+                # "transient op", which then fails with "timestep too small"; the singular
+                # matrix it reported first is the cause (a loop of voltage sources, a floating node)
+                break
             node = _TROUBLE_NODE.search(t)
             where = f"at t = {time_s:.6g} s" if time_s is not None else "at the initial time point"
             hint = f" near node {node.group(1)!r}" if node else ""

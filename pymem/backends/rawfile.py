@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pymem.errors import SimulationError
+from pymem.errors import RawFileTruncatedError
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,11 @@ def _parse_header(buf: bytes, pos: int) -> tuple[dict[str, str], list[tuple[str,
     while True:
         end = buf.find(b"\n", pos)
         if end < 0:
-            raise SimulationError(f"truncated raw file header at byte {pos}")
+            raise RawFileTruncatedError(
+                f"the raw file is truncated: its header ends at byte {len(buf)} without a "
+                "'Binary:' or 'Values:' line. ngspice stopped while writing it (killed, crashed, "
+                "or the disk is full); run the deck again"
+            )
         line = buf[pos:end].decode("latin-1").rstrip("\r")
         pos = end + 1
         if in_vars and len(variables) < n_vars:
@@ -89,6 +93,13 @@ def parse_raw(buf: bytes) -> list[RawPlot]:
         width = 2 if is_complex else 1
         if mode == "binary":
             count = n_points * n_vars * width
+            if pos + 8 * count > len(buf):
+                raise RawFileTruncatedError(
+                    f"the raw file is truncated: plot {fields.get('plotname', '')!r} announces "
+                    f"{n_points} points of {n_vars} vectors ({8 * count} bytes of data) but only "
+                    f"{len(buf) - pos} bytes follow its header. ngspice stopped while writing it "
+                    "(killed, crashed, or the disk is full); run the deck again"
+                )
             flat = np.frombuffer(buf, dtype="<f8", count=count, offset=pos)
             pos += count * 8
         else:
@@ -137,6 +148,12 @@ def _parse_ascii_values(
             for part in tok.split(b","):
                 out[k] = float(part)
                 k += 1
+    if k < out.size:
+        raise RawFileTruncatedError(
+            f"the raw file is truncated: its header announces {n_points} points of {n_vars} vectors "
+            f"({out.size} numbers) but only {k} follow. ngspice stopped while writing it "
+            "(killed, crashed, or the disk is full); run the deck again"
+        )
     return out, pos + consumed
 
 

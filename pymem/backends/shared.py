@@ -12,6 +12,7 @@ circuit, no plot and no option of an earlier deck survives.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 import time
@@ -21,7 +22,9 @@ import numpy as np
 
 from pymem.backends.locate import find_library
 from pymem.backends.messages import raise_for_log
+from pymem.backends.process import resolve_timeout, wait_seconds
 from pymem.backends.result import SimResult, analysis_kind_of, canonical_vector_name
+from pymem.constants import ENV_NGSPICE_LIBRARY, ENV_NGSPICE_TIMEOUT
 from pymem.errors import INSTALL_HINT, NgspiceNotFoundError, SimulationError, SimulationTimeout
 
 _ENGINES: dict[str, _Engine] = {}
@@ -145,6 +148,29 @@ class _Engine:
         return out
 
 
+def check_is_libngspice(path: str) -> None:
+    """Load ``path`` as a shared library and check that it is libngspice.
+
+    Raises
+    ------
+    NgspiceNotFoundError
+        When ``path`` is not a shared library, or one without ngspice's API
+        (``ngSpice_Init``), naming the path and ``PYMEM_NGSPICE_LIBRARY``.
+    """
+    fix = (
+        f"point {ENV_NGSPICE_LIBRARY} at libngspice.so (for example "
+        f"/usr/lib/x86_64-linux-gnu/libngspice.so.0) or unset it to use the system one ({INSTALL_HINT})"
+    )
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as exc:
+        raise NgspiceNotFoundError(f"cannot load {path!r} as a shared library ({exc}); {fix}") from exc
+    if not hasattr(lib, "ngSpice_Init"):
+        raise NgspiceNotFoundError(
+            f"{path!r} is a shared library but not libngspice: it has no ngSpice_Init function; {fix}"
+        )
+
+
 def engine_for(library: str | None = None) -> _Engine:
     """Return the process's engine for ``library`` (default: the located one)."""
     path = library or find_library()
@@ -156,6 +182,7 @@ def engine_for(library: str | None = None) -> _Engine:
                     f"library cannot be loaded twice in one process (asked for {path!r}). "
                     "Use the batch backend or another process for a second ngspice."
                 )
+            check_is_libngspice(path)
             _ENGINES[path] = _Engine(path)
         return _ENGINES[path]
 
@@ -207,7 +234,8 @@ class SharedSession:
         deck : str
             A complete deck (title line first, ``.end`` last).
         timeout : float, optional
-            Seconds after which the run is halted and :class:`SimulationTimeout` raised.
+            Seconds after which the run is halted and :class:`SimulationTimeout` raised;
+            default ``PYMEM_NGSPICE_TIMEOUT``, else :data:`pymem.constants.DEFAULT_TIMEOUT_S`.
 
         Raises
         ------
@@ -215,6 +243,7 @@ class SharedSession:
             Or a subclass, with ngspice's own message.
         """
         t0 = time.perf_counter()
+        limit = resolve_timeout(timeout)
         eng = self._engine
         with eng.lock:
             eng.reset()
@@ -222,15 +251,15 @@ class SharedSession:
             eng.load(deck)
             load_lines = list(eng.lines)
             raise_for_log(load_lines, deck, produced_data=True)
-            finished = eng.run(timeout)
+            finished = eng.run(wait_seconds(limit))
             t2 = time.perf_counter()
             lines = list(eng.lines)
             log = "\n".join(lines)
             if not finished:
                 eng.reset()
                 raise SimulationTimeout(
-                    f"ngspice did not finish within {timeout} s; the run was halted. "
-                    "Raise the timeout or shrink the circuit",
+                    f"ngspice did not finish within {limit:.3g} s; the run was halted. "
+                    f"Raise the timeout (or {ENV_NGSPICE_TIMEOUT}) or shrink the circuit",
                     ngspice_message=lines[-1] if lines else "",
                     log=log,
                 )

@@ -30,6 +30,7 @@ from pymem.constants import CELLS, SENSES, CellKind, MvmBackend, SenseKind
 from pymem.devices.base import DeviceModel
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
+from pymem.numeric import significant
 
 DEFAULT_READ_V = 0.1
 """Read amplitude for models without write thresholds (V)."""
@@ -68,6 +69,27 @@ class TIA:
                 continue
             if not (np.isfinite(value) and value > 0):
                 raise ParameterError(f"TIA {name} must be finite and > 0, got {value!r}")
+
+
+def tia_feedback_ohm(v_sat_v: float, i_max_a: float) -> float:
+    """Feedback resistor that maps the largest column current to 80 % of the TIA's swing.
+
+    Parameters
+    ----------
+    v_sat_v : float
+        Output swing limit of the TIA (V).
+    i_max_a : float
+        Largest column current a read can draw (A, > 0).
+
+    Returns
+    -------
+    float
+        ``0.8 * v_sat_v / i_max_a`` (ohm), rounded to 12 significant digits: the
+        current is a sum of device conductances computed by numpy, whose last
+        digit moves between numpy releases and CPUs, and the resistor is
+        written into decks that must stay byte-identical (:mod:`pymem.numeric`).
+    """
+    return significant(0.8 * v_sat_v / i_max_a)
 
 
 @dataclass(frozen=True)
@@ -212,7 +234,8 @@ class Crossbar:
         object.__setattr__(self, "v_read", v_read)
         if self.tia.r_f_ohm is None:
             i_max = v_read * float(np.max(self.conductances().sum(axis=0)))
-            object.__setattr__(self, "tia", replace(self.tia, r_f_ohm=0.8 * self.tia.v_sat_v / i_max))
+            r_f = tia_feedback_ohm(self.tia.v_sat_v, i_max)
+            object.__setattr__(self, "tia", replace(self.tia, r_f_ohm=r_f))
 
     # ----- derived -------------------------------------------------------------
     @property
@@ -265,7 +288,8 @@ class Crossbar:
             return 0.0
         assert self.tia.r_f_ohm is not None
         noise_gain = 1.0 + self.tia.r_f_ohm * float(np.max(self.conductances().sum(axis=0)))
-        return 30.0 * noise_gain / (2 * np.pi * self.tia.gbw_hz)
+        # a computed deck value (the hold time of reads): rounded, see pymem.numeric
+        return significant(30.0 * noise_gain / (2 * np.pi * self.tia.gbw_hz))
 
     def with_states(self, states: ArrayLike) -> Crossbar:
         """A copy with new cell states."""

@@ -41,6 +41,7 @@ from pymem.devices.vteam import (
     window_of,
 )
 from pymem.devices.waveforms import Sine
+from pymem.numeric import significant
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class TEAM(DeviceModel):
         return {
             "ron": self.r_on_ohm,
             "roff": self.r_off_ohm,
-            "lam": math.log(self.r_off_ohm / self.r_on_ohm),
+            "lam": significant(math.log(self.r_off_ohm / self.r_on_ohm)),
             "koffn": self.k_off_per_s,
             "konn": self.k_on_per_s,
             "aoff": self.alpha_off,

@@ -63,6 +63,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from pymem.devices.base import DeviceModel, require
 from pymem.devices.waveforms import Sine
+from pymem.numeric import significant
 
 RModel = Literal["linear", "exponential"]
 R_MODELS: tuple[str, ...] = get_args(RModel)
@@ -346,7 +347,7 @@ class VTEAM(DeviceModel):
         return {
             "ron": self.r_on_ohm,
             "roff": self.r_off_ohm,
-            "lam": math.log(self.r_off_ohm / self.r_on_ohm),
+            "lam": significant(math.log(self.r_off_ohm / self.r_on_ohm)),
             "koffn": self.k_off_per_s,
             "konn": self.k_on_per_s,
             "aoff": self.alpha_off,

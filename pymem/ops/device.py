@@ -20,7 +20,7 @@ from scipy.integrate import solve_ivp
 from pymem import backends
 from pymem.devices.base import DeviceModel
 from pymem.devices.waveforms import Waveform
-from pymem.errors import ParameterError, SimulationError
+from pymem.errors import IntegrationBudgetError, ParameterError, SimulationError
 from pymem.netlist import primitives as nl
 
 DeviceBackend = Literal["ngspice", "reference"]
@@ -81,6 +81,57 @@ def device_deck(model: DeviceModel, waveform: Waveform, x0: float, max_step_s: f
     return nl.deck(f"pymem device {model.name}", lines)
 
 
+FASTEST_SWITCH_S = 1e-15
+"""Shortest time (s) in which pymem lets a model cross its whole state range at a drive's peak.
+
+The fastest resistive switching measured is tens of picoseconds; a model that
+would cross its range in under a femtosecond (an optical cycle) at some voltage
+has been driven far outside anything it was fitted to, and its integration
+only measures round-off."""
+
+
+def check_drive(model: DeviceModel, amplitude_v: float) -> None:
+    """Refuse a drive amplitude at which ``model``'s equations stop meaning anything.
+
+    Evaluates the model's own ``current`` and ``dxdt`` at +/- ``amplitude_v``
+    over its state range.
+
+    Parameters
+    ----------
+    model : DeviceModel
+        The device.
+    amplitude_v : float
+        Largest magnitude of the drive (V).
+
+    Raises
+    ------
+    ParameterError
+        When the equations overflow there, or when the state would cross its
+        whole range in less than :data:`FASTEST_SWITCH_S`; the message names
+        the amplitude and the reason.
+    """
+    lo, hi = model.x_bounds
+    x = np.linspace(lo, hi, 101)
+    v = abs(float(amplitude_v))
+    with np.errstate(all="ignore"):
+        rates = np.concatenate([model.dxdt(v, x), model.dxdt(-v, x)])
+        currents = np.concatenate([model.current(v, x), model.current(-v, x)])
+    if not (np.all(np.isfinite(rates)) and np.all(np.isfinite(currents))):
+        raise ParameterError(
+            f"amplitude {amplitude_v!r} V is outside what the {model.name} model can mean: its "
+            "equations overflow to inf or NaN there. Use an amplitude of a few volts "
+            f"(its demo drive uses {model.demo_drive().amplitude_v:g} V)"
+        )
+    fastest = model.x_range / float(np.max(np.abs(rates)))
+    if fastest < FASTEST_SWITCH_S:
+        raise ParameterError(
+            f"amplitude {amplitude_v!r} V is outside what the {model.name} model can mean: there it "
+            f"would switch its whole state range in {fastest:.3g} s, faster than any physical device "
+            f"(the limit here is {FASTEST_SWITCH_S:g} s). Use a smaller amplitude "
+            f"(its demo drive uses {model.demo_drive().amplitude_v:g} V)"
+        )
+
+
 def _default_max_step(waveform: Waveform, n_points: int) -> float:
     gaps = np.diff(waveform.breakpoints)
     return float(min(waveform.duration_s / n_points, gaps[gaps > 0].min() / 20))
@@ -95,6 +146,7 @@ def simulate(
     n_points: int = 2000,
     sim_backend: backends.BackendName = "shared",
     times_s: NDArray[np.float64] | None = None,
+    max_evaluations: int | None = None,
 ) -> DeviceTrace:
     """Simulate one device under ``waveform``.
 
@@ -118,10 +170,19 @@ def simulate(
     times_s : ndarray, optional
         Reference only: report the state exactly at these times (s), for
         example an ngspice trace's own, instead of on a uniform grid.
+    max_evaluations : int, optional
+        Reference only: budget of dx/dt evaluations (see :func:`integrate_reference`).
 
     Returns
     -------
     DeviceTrace
+
+    Raises
+    ------
+    IntegrationBudgetError
+        Reference only, when the budget runs out.
+    SimulationError
+        Or a subclass, when ngspice or the integrator fails.
     """
     x0 = model.x0 if x0 is None else float(x0)
     lo, hi = model.x_bounds
@@ -143,7 +204,7 @@ def simulate(
             seconds=time.perf_counter() - t0,
         )
     if backend == "reference":
-        t, x = integrate_reference(model, waveform, x0, step, n_points, times_s)
+        t, x = integrate_reference(model, waveform, x0, step, n_points, times_s, max_evaluations)
         v = waveform.values(t)
         return DeviceTrace(
             t=t,
@@ -156,6 +217,17 @@ def simulate(
     raise ParameterError(f"unknown device backend {backend!r}; choose 'ngspice' or 'reference'")
 
 
+def default_evaluation_budget(n_times: int) -> int:
+    """Evaluations of dx/dt the reference may spend on ``n_times`` output times.
+
+    A smooth drive takes 2 to 9 per output time (VTEAM's demo loop: 3,700 for
+    2,001 times; 50 V: 17,000); the budget allows 100 per time plus 100,000
+    (about 8 s of scipy on the 2,001 times of a default trace) before
+    :class:`IntegrationBudgetError` ends a run that would otherwise crawl for hours.
+    """
+    return 100 * n_times + 100_000
+
+
 def integrate_reference(
     model: DeviceModel,
     waveform: Waveform,
@@ -163,13 +235,27 @@ def integrate_reference(
     max_step_s: float,
     n_points: int,
     times_s: NDArray[np.float64] | None = None,
+    max_evaluations: int | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Integrate dx/dt = model.dxdt(v(t), x) piece by piece between the waveform's corners.
+
+    Parameters
+    ----------
+    max_evaluations : int, optional
+        Budget of dx/dt evaluations over the whole waveform; default
+        :func:`default_evaluation_budget` of the output times.
 
     Returns
     -------
     t, x : ndarray, shape (m,)
         Times (s) on a uniform grid of ``n_points`` plus the corners, and states.
+
+    Raises
+    ------
+    IntegrationBudgetError
+        When the equations are so stiff at this drive that the budget runs out.
+    SimulationError
+        When scipy's LSODA gives up.
     """
     corners = np.unique(np.clip(waveform.breakpoints, 0, waveform.duration_s))
     base = (
@@ -180,8 +266,21 @@ def integrate_reference(
     grid = np.unique(np.concatenate([base, corners]))
     lo, hi = model.x_bounds
     atol = 1e-10 * (hi - lo)
+    budget = default_evaluation_budget(grid.size) if max_evaluations is None else int(max_evaluations)
+    if budget < 1:
+        raise ParameterError(f"max_evaluations must be a positive integer, got {max_evaluations!r}")
+    spent = 0
 
     def rhs(t: float, y: NDArray[np.float64]) -> NDArray[np.float64]:
+        nonlocal spent
+        spent += 1
+        if spent > budget:
+            peak = float(np.max(np.abs(waveform.values(grid))))
+            raise IntegrationBudgetError(
+                f"reference integration of {model.name} stopped after {budget} evaluations of dx/dt "
+                f"at t = {t:.6g} s of {waveform.duration_s:.6g} s: its equations are too stiff at this "
+                f"drive (peak {peak:.6g} V). Lower the amplitude, or raise max_evaluations"
+            )
         return np.atleast_1d(model.dxdt(waveform.values(t), np.clip(y, lo, hi)))
 
     xs = np.empty_like(grid)

@@ -103,6 +103,7 @@ def cmd_mvm(args: argparse.Namespace) -> int:
 
 def cmd_device_iv(args: argparse.Namespace) -> int:
     from pymem import devices
+    from pymem.ops.device import check_drive
     from pymem.report.plots import loop_area, plot_iv
 
     overrides = {"window": args.window} if args.window else {}
@@ -113,6 +114,7 @@ def cmd_device_iv(args: argparse.Namespace) -> int:
         args.frequency if args.frequency is not None else drive.frequency_hz,
         cycles=args.cycles,
     )
+    check_drive(model, wave.amplitude_v)
     ng = devices.simulate(model, wave, backend="ngspice")
     ref = devices.simulate(model, wave, backend="reference")
     err = float(np.max(np.abs(ng.at(ref.t).x - ref.x)) / model.x_range)
