@@ -156,7 +156,8 @@ def expand(spec: dict[str, Any]) -> list[Point]:
     Raises
     ------
     ParameterError
-        For unknown top-level keys, an empty spec, an unknown task or parameter.
+        For unknown top-level keys, an empty spec, an unknown task or parameter, or
+        a point given twice.
     """
     unknown = sorted(set(spec) - {"task", "fixed", "grid", "points", "name"})
     if unknown:
@@ -175,10 +176,17 @@ def expand(spec: dict[str, Any]) -> list[Point]:
         points.append({**task, **extra})
     if not points:
         raise ParameterError("sweep spec has no points: give a [grid] table or [[points]] entries")
-    out = []
-    for params in points:
-        params = tasks.with_defaults(str(params["task"]), params)
-        out.append(Point(params))
+    out: list[Point] = []
+    seen: dict[str, int] = {}
+    for k, params in enumerate(points):
+        point = Point(tasks.with_defaults(str(params["task"]), params))
+        if point.id in seen:
+            raise ParameterError(
+                f"sweep spec gives the same point twice (points {seen[point.id]} and {k}: {params}); remove "
+                f"one ({', '.join(tasks.RUN_OPTIONS)} choose how a point runs, not a different point)"
+            )
+        seen[point.id] = k
+        out.append(point)
     return out
 
 
