@@ -156,3 +156,27 @@ class RawFileTruncatedError(SimulationError):
 
 class IntegrationBudgetError(SimulationError):
     """The numpy reference integration of a device used up its step budget."""
+
+
+class OutputPathError(ParameterError):
+    """An output file or folder cannot be written (a directory, a missing folder, no permission)."""
+
+
+class TooLargeError(ParameterError):
+    """A requested problem would need more memory than the machine has available."""
+
+
+class ReadDisturbError(ParameterError):
+    """A read would move the stored device states by more than the tolerance allowed."""
+
+
+class ReadDisturbWarning(UserWarning):
+    """A read moves the stored device states noticeably (it is partly a write)."""
+
+
+class SweepSpecMismatchError(ParameterError):
+    """A sweep's results file holds the results of another sweep spec."""
+
+
+class SweepLockedError(ParameterError):
+    """Another running sweep writes the same results file."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -14,9 +15,9 @@ import numpy as np
 import pytest
 
 from pymem.cli import main
-from pymem.errors import ParameterError
+from pymem.errors import OutputPathError, ParameterError, SweepLockedError, SweepSpecMismatchError
 from pymem.train import tasks
-from pymem.train.store import read_rows
+from pymem.train.store import lock_results, read_rows
 from pymem.train.sweep import expand, load_spec, run_sweep
 
 TESTS = Path(__file__).parent
@@ -210,3 +211,155 @@ def test_cli_sweep_and_plot(tmp_path, capsys):
         (r["r_wire_ohm"], r["mvm_error_rms"]) for r in rows if r["task"] == "mvm" and r["model"] == "hp"
     )
     assert np.all(np.diff([e for _, e in mvm]) > 0)  # more wire resistance, more error
+
+
+SMALL_SPEC = {
+    "task": "mvm",
+    "fixed": {"size": 2, "batch": 1, "backend": "solver"},
+    "grid": {"model": ["hp", "vteam"]},
+}
+
+
+def test_a_results_file_of_another_spec_is_refused(tmp_path):
+    out = tmp_path / "r.parquet"
+    run_sweep(SMALL_SPEC, out, workers=1, quiet=True)
+    before = out.read_bytes()
+    other = {**SMALL_SPEC, "grid": {"model": ["hp", "yakopcic"]}}
+    with pytest.raises(
+        SweepSpecMismatchError, match=r"holds 2 point\(s\) of another sweep spec .* another --out"
+    ):
+        run_sweep(other, out, workers=1, quiet=True)
+    assert out.read_bytes() == before
+    same = {
+        "task": "mvm",
+        "points": [{"model": m, "size": 2, "batch": 1, "backend": "solver"} for m in ("vteam", "hp")],
+    }
+    assert run_sweep(same, out, workers=1, quiet=True).skipped == 2  # the same points, written another way
+
+
+def test_a_second_sweep_on_a_locked_file_is_refused(tmp_path):
+    out = tmp_path / "r.parquet"
+    locked = pytest.raises(SweepLockedError, match=f"another running sweep \\(process {os.getpid()}")
+    with lock_results(out), locked:
+        run_sweep(SMALL_SPEC, out, workers=1, quiet=True)
+    assert not out.exists()
+    assert run_sweep(SMALL_SPEC, out, workers=1, quiet=True).ran == 2  # the lock ends with its holder
+
+
+def _slow_sweep(tmp_path, sleep_s: float, workers: int) -> tuple[subprocess.Popen, Path]:
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        f'task = "sweep_tasks:slow_square"\n[fixed]\nsleep_s = {sleep_s}\n[grid]\nk = [1, 2, 3, 4]\n'
+    )
+    out = tmp_path / "r.parquet"
+    cmd = [
+        sys.executable,
+        "-m",
+        "pymem.cli",
+        "sweep",
+        str(spec),
+        "--out",
+        str(out),
+        "--workers",
+        str(workers),
+    ]
+    proc = subprocess.Popen([*cmd, "--quiet"], start_new_session=True, env=os.environ.copy())
+    return proc, out
+
+
+def test_a_concurrent_sweep_on_the_same_file_exits_2(tmp_path, user_tasks, capsys):
+    proc, out = _slow_sweep(tmp_path, 0.5, 1)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out.exists() and read_rows(out)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert main(["sweep", str(tmp_path / "s.toml"), "--out", str(out)]) == 2
+        assert f"being written by another running sweep (process {proc.pid}" in capsys.readouterr().err
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of ``pid`` (psutil, or /proc when psutil is missing)."""
+    try:
+        import psutil
+
+        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+    except ImportError:
+        parents = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, IndexError):
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        found, frontier = [], [pid]
+        while frontier:
+            kids = [c for c, p in parents.items() if p in frontier]
+            found += kids
+            frontier = kids
+        return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has ended; only its parent's wait is missing
+
+
+def test_workers_end_when_the_sweep_is_killed(tmp_path, user_tasks):
+    proc, _out = _slow_sweep(tmp_path, 60.0, 2)
+    try:
+        deadline = time.monotonic() + 60
+        kids: list[int] = []
+        while time.monotonic() < deadline:  # two workers and the resource tracker, each a python
+            kids = _children(proc.pid)
+            if len(kids) >= 3:
+                break
+            time.sleep(0.1)
+        assert len(kids) >= 3, f"the sweep did not start its workers: {kids}"
+        time.sleep(2.0)  # the workers are inside their 60 s points now
+        os.kill(proc.pid, signal.SIGKILL)  # the main process only, as a user's kill -9 would
+        proc.wait()
+        deadline = time.monotonic() + 5
+        while any(_alive(k) for k in kids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [k for k in kids if _alive(k)] == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_sweeps_can_run_ngspice_in_batch_processes(tmp_path):
+    spec = {
+        "task": "mvm",
+        "fixed": {"size": 3, "batch": 2, "backend": "ngspice"},
+        "grid": {"model": ["hp", "vteam"]},
+    }
+    shared = read_rows(run_sweep(spec, tmp_path / "a.parquet", workers=1, quiet=True).path)
+    batch_spec = {**spec, "fixed": {**spec["fixed"], "sim_backend": "batch"}}
+    assert [p.id for p in expand(batch_spec)] == [p.id for p in expand(spec)]  # how it runs is not what it is
+    batch = read_rows(run_sweep(batch_spec, tmp_path / "b.parquet", workers=1, quiet=True).path)
+    assert all(r["status"] == "ok" and r["sim_backend"] == "batch" for r in batch)
+    for a, b in zip(
+        shared, sorted(batch, key=lambda r: [x["point_id"] for x in shared].index(r["point_id"])), strict=True
+    ):
+        assert b["mvm_error_rms"] == pytest.approx(a["mvm_error_rms"], rel=1e-6)
+
+
+def test_bad_sim_backend_and_twice_given_points_are_refused():
+    with pytest.raises(ParameterError, match="sim_backend='fork' is unknown; choose one of"):
+        tasks.mvm_point({"sim_backend": "fork", "size": 2})
+    twice = {"task": "mvm", "grid": {"sim_backend": ["shared", "batch"]}}
+    with pytest.raises(
+        ParameterError, match=r"gives the same point twice \(points 0 and 1.*sim_backend choose how"
+    ):
+        expand(twice)
+
+
+def test_out_naming_a_directory_is_a_clear_error(tmp_path, capsys):
+    with pytest.raises(OutputPathError, match="is a directory"):
+        run_sweep(SMALL_SPEC, tmp_path, quiet=True)
+    assert main(["plot", str(tmp_path)]) == 2
+    assert "is a directory; give the Parquet file of a sweep" in capsys.readouterr().err

@@ -36,6 +36,16 @@ DEFAULT_READ_V = 0.1
 """Read amplitude for models without write thresholds (V)."""
 
 
+def _real_float_array(name: str, value: Any) -> NDArray[np.float64]:
+    """``value`` as a float array, or a ParameterError for complex or non-numeric entries."""
+    if np.iscomplexobj(value):
+        raise ParameterError(f"{name} must be real numbers, got complex values; pass their real part")
+    try:
+        return np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be an array of real numbers, got {value!r:.80}") from None
+
+
 def _finite_nonneg(name: str, value: float) -> float:
     if not (np.isfinite(value) and value >= 0):
         raise ParameterError(f"{name} must be a finite resistance >= 0 ohm, got {value!r}")
@@ -206,7 +216,7 @@ class Crossbar:
         if self.states is None:
             x = np.full(shape, float(model.x0))
         else:
-            x = np.array(self.states, dtype=float)
+            x = _real_float_array("states", self.states)
             if x.shape != shape:
                 raise ParameterError(f"states has shape {x.shape}, expected (rows, cols) = {shape}")
         lo, hi = model.x_bounds
@@ -218,7 +228,7 @@ class Crossbar:
             )
         x.setflags(write=False)
         object.__setattr__(self, "states", x)
-        scale = np.ones(shape) if self.g_scale is None else np.array(self.g_scale, dtype=float)
+        scale = np.ones(shape) if self.g_scale is None else _real_float_array("g_scale", self.g_scale)
         if scale.shape != shape or not np.all(np.isfinite(scale) & (scale > 0)):
             raise ParameterError(
                 f"g_scale must be positive finite factors of shape (rows, cols) = {shape}, "
@@ -305,12 +315,24 @@ class Crossbar:
         )
 
     def check_inputs(self, v: ArrayLike) -> NDArray[np.float64]:
-        """Validate read inputs; return them as (batch, rows) float array."""
-        arr = np.asarray(v, dtype=float)
+        """Validate read inputs; return them as (batch, rows) float array.
+
+        Raises
+        ------
+        ParameterError
+            For complex or non-numeric values, a wrong shape, an empty batch, or a
+            voltage at a write threshold.
+        """
+        arr = _real_float_array("input voltages", v)
         batch = np.atleast_2d(arr)
         if arr.ndim > 2 or batch.shape[1] != self.rows:
             raise ParameterError(
                 f"input voltages have shape {arr.shape}; expected ({self.rows},) or (batch, {self.rows})"
+            )
+        if batch.shape[0] == 0:
+            raise ParameterError(
+                f"input voltages have shape {arr.shape}: no vectors to read; give at least one row of "
+                f"{self.rows} voltages"
             )
         self.check_read_voltage(batch)
         return batch
@@ -346,6 +368,9 @@ def random_crossbar(
 
     With ``variability``, each device also gets its own current scale (``g_scale``).
     """
+    for name, value in (("rows", rows), ("cols", cols)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise ParameterError(f"{name} must be a positive integer, got {value!r}")
     m = devices.get(model) if isinstance(model, str) else model
     lo, hi = m.x_bounds
     rng = np.random.default_rng(seed)

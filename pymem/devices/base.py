@@ -144,6 +144,10 @@ class DeviceModel(ABC):
     def check_x0(self) -> None:
         """Raise if ``x0`` is outside the state bounds; call from ``__post_init__``."""
         lo, hi = self.x_bounds
+        if isinstance(self.x0, bool) or not isinstance(self.x0, int | float | np.integer | np.floating):
+            raise ParameterError(
+                f"x0={self.x0!r} of {self.name} is not a number; give an initial state in [{lo}, {hi}]"
+            )
         if not (np.isfinite(self.x0) and lo <= self.x0 <= hi):
             raise ParameterError(
                 f"x0={self.x0!r} is outside the state range [{lo}, {hi}] of {self.name}; "

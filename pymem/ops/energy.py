@@ -40,9 +40,13 @@ def digital_energy_per_mac() -> dict[str, float]:
 
 
 def mvm_energy(
-    xb: Crossbar, v: ArrayLike, t_read_s: float | None = None, t_edge_s: float = 1e-9
+    xb: Crossbar,
+    v: ArrayLike,
+    t_read_s: float | None = None,
+    t_edge_s: float = 1e-9,
+    sim_backend: backends.BackendName = "shared",
 ) -> dict[str, Any]:
-    """Energy the drivers deliver for each input vector of an ngspice read.
+    """Energy the drivers deliver for each input vector of an ngspice read (``sim_backend`` runs it).
 
     Returns
     -------
@@ -53,7 +57,7 @@ def mvm_energy(
     """
     batch = xb.check_inputs(v)
     hold = max(1e-6, xb.settle_time_s) if t_read_s is None else t_read_s
-    res = backends.run(xnet.read_deck(xb, batch, t_read_s=hold, t_edge_s=t_edge_s))
+    res = backends.run(xnet.read_deck(xb, batch, t_read_s=hold, t_edge_s=t_edge_s), backend=sim_backend)
     t = res["time"]
     power = np.zeros_like(t)
     for i in range(xb.rows):

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +21,14 @@ from pymem import backends
 from pymem.constants import MVM_BACKENDS, MvmBackend
 from pymem.crossbar.mapping import ideal_mvm
 from pymem.crossbar.spec import Crossbar
-from pymem.errors import ParameterError, SimulationError
+from pymem.devices.base import DeviceModel
+from pymem.errors import ParameterError, ReadDisturbError, ReadDisturbWarning, SimulationError
 from pymem.netlist import crossbar as xnet
 from pymem.ops.solver import CrossbarSolver
+
+DEFAULT_MAX_READ_DISTURB = 1e-3
+"""Largest estimated state change of a read, as a fraction of the state range, that
+:func:`mvm` accepts by default; a read estimated above it is refused."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,12 @@ class MVMResult:
         Device states at the end of an ngspice read.
     extra : dict
         Backend details (ngspice log and solver used, Newton iterations, ...).
+    read_disturb_estimate : float
+        Largest state change the read may cause in any cell, estimated from the
+        model's ``dxdt`` (see :func:`read_disturb_estimate`), fraction of the state range.
+    state_change_max : float or None
+        Largest |x(t) - x(0)| of any cell during an ngspice read, fraction of the
+        state range; None for the solver and ideal backends, which do not move states.
     """
 
     v: NDArray[np.float64]
@@ -56,6 +68,8 @@ class MVMResult:
     v_out: NDArray[np.float64] | None = None
     states_after: NDArray[np.float64] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    read_disturb_estimate: float = 0.0
+    state_change_max: float | None = None
 
     @property
     def rel_error(self) -> NDArray[np.float64]:
@@ -87,6 +101,7 @@ def mvm(
     sim_backend: backends.BackendName = "shared",
     timeout: float | None = None,
     solver: CrossbarSolver | None = None,
+    max_read_disturb: float | None = DEFAULT_MAX_READ_DISTURB,
 ) -> MVMResult:
     """Read the crossbar with inputs ``v`` and compare with ideal math.
 
@@ -105,14 +120,29 @@ def mvm(
         Seconds before an ngspice run is stopped.
     solver : CrossbarSolver, optional
         A solver of this crossbar to reuse (its factorisation is kept).
+    max_read_disturb : float or None
+        Largest state change a read may cause, as a fraction of the state range,
+        estimated from the model's ``dxdt`` before any simulation (every backend:
+        a physical read takes ``t_read_s`` per vector). None reads anyway, with a
+        :class:`ReadDisturbWarning` past :data:`DEFAULT_MAX_READ_DISTURB`.
 
     Returns
     -------
     MVMResult
+
+    Raises
+    ------
+    ReadDisturbError
+        If the estimated state change exceeds ``max_read_disturb``.
     """
     if backend not in MVM_BACKENDS:
         raise ParameterError(f"unknown MVM backend {backend!r}; choose one of {MVM_BACKENDS}")
     batch = xbar.check_inputs(v)
+    hold = max(1e-6, xbar.settle_time_s) if t_read_s is None else t_read_s
+    if not (np.isfinite(hold) and hold > 0):
+        raise ParameterError(f"t_read_s must be a finite time > 0 s, got {t_read_s!r}")
+    disturb = read_disturb_estimate(xbar.device, xbar.states, batch, hold)
+    _check_disturb(xbar.device, disturb, batch, hold, max_read_disturb)
     y_ideal = ideal_mvm(xbar.conductances(), batch)
     t0 = time.perf_counter()
     v_out = None
@@ -126,7 +156,6 @@ def mvm(
         y, v_out = res.y, res.v_out
         extra = {"newton_iterations": res.newton_iterations, "factorize_seconds": s.factorize_seconds}
     else:
-        hold = max(1e-6, xbar.settle_time_s) if t_read_s is None else t_read_s
         y, v_out, states_after, extra = _ngspice_read(xbar, batch, hold, sim_backend, timeout)
     seconds = time.perf_counter() - t0
     if xbar.adc is not None:
@@ -140,7 +169,61 @@ def mvm(
         v_out=v_out,
         states_after=states_after,
         extra=extra,
+        read_disturb_estimate=disturb,
+        state_change_max=extra.get("state_change_max"),
     )
+
+
+def read_disturb_estimate(model: DeviceModel, states: ArrayLike, v: ArrayLike, t_read_s: float) -> float:
+    """Worst-case state change of a read, from the model's own ``dxdt``, as a fraction of the range.
+
+    Every cell is taken to see its full row voltage (wires and sensing only
+    lower it) for ``t_read_s`` per input vector; the estimate is
+    ``max over cells of sum over vectors |dxdt(v_k,i, x_ij)| t_read_s / x_range``:
+    first order in the change, so exact for the small changes a tolerance is about.
+    Models with thresholds give 0 below them.
+
+    Parameters
+    ----------
+    model : DeviceModel
+    states : array_like, shape (rows, cols)
+        Cell states before the read (state units).
+    v : array_like, shape (batch, rows)
+        Row read voltages (V).
+    t_read_s : float
+        Hold time per vector (s).
+
+    Returns
+    -------
+    float
+        Estimated largest state change (fraction of the state range, >= 0).
+    """
+    x = np.asarray(states, dtype=float)
+    total = np.zeros_like(x)
+    for vec in np.atleast_2d(np.asarray(v, dtype=float)):
+        total += np.abs(model.dxdt(vec[:, None], x))
+    return float(np.max(total) * t_read_s / model.x_range)
+
+
+def _check_disturb(
+    model: DeviceModel, disturb: float, batch: NDArray[np.float64], hold: float, limit: float | None
+) -> None:
+    if limit is not None and not (isinstance(limit, int | float) and np.isfinite(limit) and limit > 0):
+        raise ParameterError(
+            f"max_read_disturb must be a fraction > 0 of the state range or None, got {limit!r}"
+        )
+    v_max = float(np.max(np.abs(batch)))
+    what = (
+        f"a read of {batch.shape[0]} vector(s) of {hold:.3g} s at up to {v_max:.3g} V "
+        f"moves {model.name} states by up to {disturb:.3g} of their range (estimated from dxdt)"
+    )
+    if limit is not None and disturb > limit:
+        raise ReadDisturbError(
+            f"{what}, more than max_read_disturb={limit!r}; lower the read voltage or t_read_s, "
+            "or pass max_read_disturb=None to read anyway"
+        )
+    if limit is None and disturb > DEFAULT_MAX_READ_DISTURB:
+        warnings.warn(f"{what}: this read is partly a write", ReadDisturbWarning, stacklevel=3)
 
 
 def _ngspice_read(
@@ -174,6 +257,11 @@ def _ngspice_read(
     states_after = np.array(
         [[res[xnet.state_vector(i, j)][-1] for j in cols] for i in range(xbar.rows)], dtype=float
     )
+    change = max(
+        float(np.max(np.abs(res[xnet.state_vector(i, j)] - xbar.states[i, j])))
+        for i in range(xbar.rows)
+        for j in cols
+    )
     extra = {
         "deck_seconds": t_deck,
         "ngspice_seconds": res.ngspice_seconds,
@@ -181,11 +269,14 @@ def _ngspice_read(
         "klu": "using klu" in res.log.lower(),
         "time_points": int(time_axis.size),
         "states_at_samples": states,
+        "state_change_max": change / xbar.device.x_range,
     }
     return y, v_out, states_after, extra
 
 
-def compare_solver_with_ngspice(xbar: Crossbar, v: ArrayLike, t_read_s: float | None = None) -> float:
+def compare_solver_with_ngspice(
+    xbar: Crossbar, v: ArrayLike, t_read_s: float | None = None, sim_backend: backends.BackendName = "shared"
+) -> float:
     """Largest relative difference between the solver and an ngspice read of the same inputs.
 
     The solver is evaluated, vector by vector, at the device states ngspice
@@ -194,7 +285,7 @@ def compare_solver_with_ngspice(xbar: Crossbar, v: ArrayLike, t_read_s: float | 
     before the read.
     """
     batch = xbar.check_inputs(v)
-    ng = mvm(xbar, batch, backend="ngspice", t_read_s=t_read_s)
+    ng = mvm(xbar, batch, backend="ngspice", t_read_s=t_read_s, sim_backend=sim_backend)
     states = ng.extra["states_at_samples"]
     y = np.stack(
         [CrossbarSolver(xbar.with_states(states[k])).solve(batch[k]).y[0] for k in range(batch.shape[0])]

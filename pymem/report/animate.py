@@ -357,6 +357,9 @@ def animate_page(
 
 
 def cmd_animate(args: argparse.Namespace) -> int:
+    from pymem.checks import check_writable
+
+    check_writable(args.output, make_folders=True)
     res = animate_page(args.model, args.output)
     out = {
         "path": str(res.path),

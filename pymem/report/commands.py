@@ -58,7 +58,22 @@ def _crossbar_from(args: argparse.Namespace) -> Any:
     )
 
 
+def _check_crossbar_args(args: argparse.Namespace, use: str) -> None:
+    """Refuse bad counts, arrays too large for this machine and unwritable outputs, before any work."""
+    from pymem.checks import check_count, check_crossbar_memory, check_writable
+
+    check_count("--rows", args.rows, 1)
+    check_count("--cols", args.cols, 1)
+    check_count("--batch", args.batch, 1)
+    check_count("--seed", args.seed, 0)
+    check_crossbar_memory(args.rows, args.cols, args.batch, use)
+    output = getattr(args, "output", None)
+    if output not in (None, "-"):
+        check_writable(output)
+
+
 def cmd_netlist(args: argparse.Namespace) -> int:
+    _check_crossbar_args(args, "netlist")
     xb = _crossbar_from(args)
     text = xb.netlist(xb.random_inputs(args.batch, seed=args.seed + 1))
     if args.output == "-":
@@ -70,30 +85,38 @@ def cmd_netlist(args: argparse.Namespace) -> int:
 
 
 def cmd_mvm(args: argparse.Namespace) -> int:
+    uses_ngspice = args.backend == "ngspice" or args.check or args.energy
+    _check_crossbar_args(args, "ngspice" if uses_ngspice else args.backend)
     xb = _crossbar_from(args)
     v = xb.random_inputs(args.batch, seed=args.seed + 1)
     t0 = time.perf_counter()
-    res = xb.mvm(v, backend=args.backend)
+    options = {"sim_backend": args.sim_backend} if args.backend == "ngspice" else {}
+    res = xb.mvm(v, backend=args.backend, **options)
     seconds = time.perf_counter() - t0
     out: dict[str, Any] = {
         "rows": xb.rows,
         "cols": xb.cols,
         "model": xb.device.name,
         "backend": args.backend,
+        "sim_backend": args.sim_backend,
         "batch": args.batch,
         "v_read": xb.v_read,
         "max_rel_error_vs_ideal": res.max_rel_error,
         "mean_rel_error_vs_ideal": res.mean_rel_error,
         "seconds": seconds,
+        "read_disturb_estimate": res.read_disturb_estimate,
     }
+    if res.state_change_max is not None:
+        out["state_change_max"] = res.state_change_max
     if args.check:
         from pymem.ops.mvm import compare_solver_with_ngspice
 
-        out["max_rel_diff_solver_vs_ngspice"] = compare_solver_with_ngspice(xb, v)
+        diff = compare_solver_with_ngspice(xb, v, sim_backend=args.sim_backend)
+        out["max_rel_diff_solver_vs_ngspice"] = diff
     if args.energy:
         from pymem.ops.energy import mvm_energy
 
-        e = mvm_energy(xb, v)
+        e = mvm_energy(xb, v, sim_backend=args.sim_backend)
         out.update(
             {k: e[k] for k in ("energy_j", "energy_per_mac_j", "digital_energy_per_mac_j", "t_read_s")}
         )
@@ -106,6 +129,10 @@ def cmd_device_iv(args: argparse.Namespace) -> int:
     from pymem.ops.device import check_drive
     from pymem.report.plots import loop_area, plot_iv
 
+    if args.output:
+        from pymem.checks import check_writable
+
+        check_writable(args.output)
     overrides = {"window": args.window} if args.window else {}
     model = devices.get(args.model, **overrides)
     drive = model.demo_drive()
@@ -115,7 +142,7 @@ def cmd_device_iv(args: argparse.Namespace) -> int:
         cycles=args.cycles,
     )
     check_drive(model, wave.amplitude_v)
-    ng = devices.simulate(model, wave, backend="ngspice")
+    ng = devices.simulate(model, wave, backend="ngspice", sim_backend=args.sim_backend)
     ref = devices.simulate(model, wave, backend="reference")
     err = float(np.max(np.abs(ng.at(ref.t).x - ref.x)) / model.x_range)
     out = {
@@ -181,6 +208,18 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sim_backend_arg(p: argparse.ArgumentParser) -> None:
+    from pymem.constants import BACKENDS
+
+    p.add_argument(
+        "--sim-backend",
+        default="shared",
+        choices=BACKENDS,
+        help="how ngspice runs: shared (libngspice in this process, default) or batch "
+        "(one `ngspice -b` process per run, the binary of $PYMEM_NGSPICE; a crash cannot take pymem down)",
+    )
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's subcommands to the ``pymem`` subparsers."""
     from pymem import devices
@@ -195,6 +234,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _crossbar_args(p)
     p.add_argument("--backend", default="solver", choices=["ngspice", "solver", "ideal"])
     p.add_argument("--batch", type=int, default=1, help="input vectors (default 1)")
+    _sim_backend_arg(p)
     p.add_argument("--check", action="store_true", help="also compare the solver with ngspice")
     p.add_argument("--energy", action="store_true", help="also the drivers' energy per MVM (ngspice)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -209,6 +249,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--cycles", type=float, default=2.0, help="periods (default 2)")
     q.add_argument("--window", default=None, help="HP window: none, joglekar, biolek, prodromakis")
     q.add_argument("-o", "--output", default=None, help="PNG file for the figure")
+    _sim_backend_arg(q)
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_device_iv)
 

@@ -17,7 +17,13 @@ def _print(obj: dict[str, Any], as_json: bool) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from pymem.checks import check_count, check_writable
     from pymem.train.network import TrainConfig, train
+
+    check_count("--batch", args.batch, 1)
+    check_count("--seed", args.seed, 0)
+    if args.output:
+        check_writable(args.output)
 
     cfg = TrainConfig(
         model=args.model, data=args.data, rows=args.rows, cols=args.cols, r_wire_ohm=args.r_wire,
@@ -57,11 +63,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
+    from pymem.checks import check_writable_folder
     from pymem.report.sweep_plots import plot_sweep
     from pymem.train.store import read_rows
 
     rows = read_rows(args.results)
     folder = args.output or str(Path(args.results).with_suffix("")) + "_figures"
+    check_writable_folder(folder)
     made = plot_sweep(rows, folder)
     out = {
         "rows": len(rows),

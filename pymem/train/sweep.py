@@ -19,6 +19,10 @@ store skips the points it holds. A point that fails is stored with its error
 and the sweep goes on; a worker that dies (an ngspice crash) takes down only
 the points it was running: they are run again one by one, each in a fresh
 process, and the one that kills its worker again is stored as failed.
+
+The results file belongs to one spec (a hash of its points is stored in it)
+and is locked while a sweep writes it. Local workers end when the sweep's
+main process dies, even by ``kill -9`` (:func:`die_with_parent`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
+import signal
 import threading
 import time
 import tomllib
@@ -36,7 +42,13 @@ from typing import Any
 
 from pymem.errors import ParameterError
 from pymem.train import tasks
-from pymem.train.store import ResultStore
+from pymem.train.store import ResultStore, lock_results
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal the kernel sends a process when its parent ends (Linux)."""
+
+WATCHDOG_PERIOD_S = 0.5
+"""How often a worker without ``prctl`` checks that its parent lives (s)."""
 
 _NGSPICE_LOCK = threading.Lock()
 
@@ -49,8 +61,9 @@ class Point:
 
     @property
     def id(self) -> str:
-        """First 16 hex digits of the SHA-1 of the parameters as sorted JSON."""
-        text = json.dumps(self.params, sort_keys=True, default=str)
+        """First 16 hex digits of the SHA-1 of the sorted-JSON parameters, without ``tasks.RUN_OPTIONS``."""
+        kept = {k: v for k, v in self.params.items() if k not in tasks.RUN_OPTIONS}
+        text = json.dumps(kept, sort_keys=True, default=str)
         return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
@@ -102,6 +115,38 @@ def load_spec(path: str | Path) -> dict[str, Any]:
         raise ParameterError(f"sweep spec {str(p)!r} is not valid TOML: {exc}") from exc
 
 
+def spec_hash(points: list[Point]) -> str:
+    """SHA-256 (hex) of a spec's points: their sorted ids, so key order and layout do not matter."""
+    return hashlib.sha256(json.dumps(sorted(p.id for p in points)).encode()).hexdigest()
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this process end when process ``parent_pid`` (its parent) ends; a pool initializer.
+
+    On Linux the kernel sends SIGKILL at the parent's death (``prctl(PR_SET_PDEATHSIG)``);
+    elsewhere, or if that call fails, a daemon thread checks ``os.getppid()`` every
+    ``WATCHDOG_PERIOD_S`` and exits the process when the parent has changed.
+    """
+    armed = False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        armed = False
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent_pid:
+                time.sleep(WATCHDOG_PERIOD_S)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="pymem-parent-watchdog", daemon=True).start()
+
+
 def expand(spec: dict[str, Any]) -> list[Point]:
     """The points of a spec: the grid's product over ``fixed``, then the explicit points.
 
@@ -111,7 +156,8 @@ def expand(spec: dict[str, Any]) -> list[Point]:
     Raises
     ------
     ParameterError
-        For unknown top-level keys, an empty spec, an unknown task or parameter.
+        For unknown top-level keys, an empty spec, an unknown task or parameter, or
+        a point given twice.
     """
     unknown = sorted(set(spec) - {"task", "fixed", "grid", "points", "name"})
     if unknown:
@@ -130,10 +176,17 @@ def expand(spec: dict[str, Any]) -> list[Point]:
         points.append({**task, **extra})
     if not points:
         raise ParameterError("sweep spec has no points: give a [grid] table or [[points]] entries")
-    out = []
-    for params in points:
-        params = tasks.with_defaults(str(params["task"]), params)
-        out.append(Point(params))
+    out: list[Point] = []
+    seen: dict[str, int] = {}
+    for k, params in enumerate(points):
+        point = Point(tasks.with_defaults(str(params["task"]), params))
+        if point.id in seen:
+            raise ParameterError(
+                f"sweep spec gives the same point twice (points {seen[point.id]} and {k}: {params}); remove "
+                f"one ({', '.join(tasks.RUN_OPTIONS)} choose how a point runs, not a different point)"
+            )
+        seen[point.id] = k
+        out.append(point)
     return out
 
 
@@ -163,7 +216,8 @@ def _run_local(todo: list[Point], workers: int, store: ResultStore, bar: Any) ->
 
     ctx = multiprocessing.get_context("spawn")
     suspects: list[Point] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    guard = {"initializer": die_with_parent, "initargs": (os.getpid(),)}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, **guard) as pool:
         futures = {pool.submit(tasks.run_point, p.params): p for p in todo}
         for fut in as_completed(futures):
             try:
@@ -172,7 +226,7 @@ def _run_local(todo: list[Point], workers: int, store: ResultStore, bar: Any) ->
             except BrokenProcessPool:
                 suspects.append(futures[fut])
     for point in suspects:  # a worker died: find which point killed it
-        with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, **guard) as pool:
             try:
                 store.add(_row(point, pool.submit(tasks.run_point, point.params).result()))
             except BrokenProcessPool as exc:
@@ -224,13 +278,32 @@ def run_sweep(
         Scheduler address (``tcp://HOST:PORT``): run on that Dask cluster instead.
     quiet : bool
         No progress bar.
+
+    Raises
+    ------
+    OutputPathError
+        If ``out`` cannot be written (checked before any point runs).
+    SweepSpecMismatchError
+        If ``out`` holds the results of another spec.
+    SweepLockedError
+        If another sweep is writing ``out``.
     """
-    from tqdm import tqdm
+    from pymem.checks import check_writable
 
     points = expand(spec if isinstance(spec, dict) else load_spec(spec))
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ParameterError(f"workers must be a positive integer, got {workers!r}")
-    store = ResultStore(out)
+    check_writable(out, make_folders=True)
+    with lock_results(out):
+        return _run_locked(points, out, workers, dask, quiet)
+
+
+def _run_locked(
+    points: list[Point], out: str | Path, workers: int | None, dask: str | None, quiet: bool
+) -> SweepReport:
+    from tqdm import tqdm
+
+    store = ResultStore(out, spec_hash=spec_hash(points))
     done = store.done_ids()
     todo = [p for p in points if p.id not in done]
     failed_before = sum(1 for r in store.rows if r.get("status") == "error")

@@ -4,6 +4,10 @@ Each task takes the point's parameters (plain TOML values, SI units) and
 returns a flat dict of scalar metrics. Unknown parameters are refused with
 the list of known ones. A task may also be ``"package.module:function"``, a
 function of the same signature from the user's own code.
+
+``sim_backend`` (``"shared"`` or ``"batch"``) chooses how the mvm and write
+tasks run ngspice: ``batch`` starts one ``ngspice -b`` process per run (the
+binary of ``$PYMEM_NGSPICE``), so an ngspice crash ends only that run.
 """
 
 from __future__ import annotations
@@ -25,12 +29,15 @@ TaskFn = Callable[[dict[str, Any]], Metrics]
 MVM_PARAMS = {
     "model": "hp", "size": 16, "rows": None, "cols": None, "r_wire_ohm": 1.0, "r_driver_ohm": 0.0,
     "sense": "ideal", "cell": "1r", "d2d_sigma": 0.0, "seed": 0, "batch": 4, "backend": "ngspice",
-    "timeout_s": None,
+    "timeout_s": None, "sim_backend": "shared",
 }  # fmt: skip
 WRITE_PARAMS = {
     "model": "vteam", "size": 8, "rows": None, "cols": None, "r_wire_ohm": 1.0, "scheme": "v2",
     "amplitude_factor": 1.5, "v_write": None, "width_s": None, "pulses": 1, "seed": 0, "timeout_s": None,
+    "sim_backend": "shared",
 }  # fmt: skip
+RUN_OPTIONS = ("sim_backend",)
+"""Parameters that choose how a point runs, not what it computes: left out of its id."""
 
 
 def with_defaults(task: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +60,11 @@ def with_defaults(task: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check(task: str, params: dict[str, Any]) -> dict[str, Any]:
+    from pymem.constants import BACKENDS
+
     p = with_defaults(task, params)
+    if p["sim_backend"] not in BACKENDS:
+        raise ParameterError(f"sim_backend={p['sim_backend']!r} is unknown; choose one of {BACKENDS}")
     p["rows"] = p["rows"] or p["size"]
     p["cols"] = p["cols"] or p["size"]
     return p
@@ -74,7 +85,8 @@ def mvm_point(params: dict[str, Any]) -> Metrics:
         p["rows"], p["cols"], p["model"], seed=p["seed"], variability=var, r_row_ohm=p["r_wire_ohm"],
         r_col_ohm=p["r_wire_ohm"], r_driver_ohm=p["r_driver_ohm"], sense=p["sense"], cell=p["cell"],
     )  # fmt: skip
-    options = {"timeout": p["timeout_s"]} if p["backend"] == "ngspice" else {}
+    ngspice = p["backend"] == "ngspice"
+    options = {"timeout": p["timeout_s"], "sim_backend": p["sim_backend"]} if ngspice else {}
     res = xb.mvm(xb.random_inputs(p["batch"], seed=p["seed"] + 1), backend=p["backend"], **options)
     err = res.y - res.y_ideal
     return {
@@ -108,7 +120,9 @@ def write_point(params: dict[str, Any]) -> Metrics:
     out: Metrics = {"v_write": v, "width_s": width}
     for key, r in (("selected_change", p["r_wire_ohm"]), ("nominal_change", 0.0)):
         xb = Crossbar(p["rows"], p["cols"], probe.device, states=states, r_row_ohm=r, r_col_ohm=r)
-        res = write_pulses(xb, cell, [v] * int(p["pulses"]), width, p["scheme"], timeout=p["timeout_s"])
+        res = write_pulses(
+            xb, cell, [v] * int(p["pulses"]), width, p["scheme"], p["sim_backend"], timeout=p["timeout_s"]
+        )
         out[key] = res.selected_change / xb.device.x_range
         if key == "selected_change":
             out.update(
