@@ -90,15 +90,24 @@ class _Chord:
         full = sp.csr_matrix(full)
         a = full[:n_free, :n_free].tocsc()
         if ordered:
-            self.lu = spla.splu(
-                a, permc_spec="NATURAL", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
-            )
+            opts = {"permc_spec": "NATURAL", "diag_pivot_thresh": 0.0, "options": {"SymmetricMode": True}}
         else:
-            self.lu = spla.splu(a)
+            opts = {}
+        self.lu = spla.splu(a, **opts)  # type: ignore[arg-type]
+        # single-precision factors of the same matrix for the chord corrections, whose residuals stay
+        # in double (mixed-precision iterative refinement); dropped if a vector stalls with them
+        self.lu32: spla.SuperLU | None = spla.splu(a.astype(np.float32), **opts)  # type: ignore[arg-type]
         self.j0_free = full[:n_free]
         self.lin_free = sp.csr_matrix(lin)[:n_free]
         self.rhs_free = rhs[:n_free]
         self.has_rhs = bool(np.any(self.rhs_free))
+
+    def correction(self, residual: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The chord step's J0^-1 F (V) for residuals F (A), shape (n_free, k)."""
+        lu32 = self.lu32
+        if lu32 is None:
+            return np.asarray(self.lu.solve(residual))
+        return np.asarray(lu32.solve(residual.astype(np.float32)), dtype=np.float64)
 
 
 class BatchNewton:
@@ -214,7 +223,7 @@ class BatchNewton:
         prev = np.full(n_vec, np.inf)
         fallback: list[int] = []
         for it in range(1, self.max_iterations + 1):
-            dv = chord.lu.solve(self.residual(chord, work))
+            dv = chord.correction(self.residual(chord, work))
             work[:nf] -= dv
             step = np.max(np.abs(dv), axis=0)
             scale = np.maximum(np.max(np.abs(work), axis=0), 1e-30)
@@ -236,6 +245,13 @@ class BatchNewton:
             else:
                 prev = step
         fallback.extend(active.tolist())  # out of chord steps
+        if fallback and chord.lu32 is not None:
+            # retry in double precision before Newton vector by vector
+            chord.lu32 = None
+            redo = np.asarray(fallback)
+            nodes[:, redo], its = self._chunk(chord, saturated, v[redo], index[redo])
+            iters[redo] += its
+            return nodes, iters
         for j in fallback:
             full_v, its = self.solver._solve_one(
                 v[j], saturated, max_iterations=self.max_iterations, index=int(index[j])
