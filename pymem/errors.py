@@ -180,3 +180,22 @@ class SweepSpecMismatchError(ParameterError):
 
 class SweepLockedError(ParameterError):
     """Another running sweep writes the same results file."""
+
+
+class NewtonConvergenceError(SimulationError):
+    """pymem's own circuit solver did not converge on a read.
+
+    Attributes
+    ----------
+    vector_index : int or None
+        Index of the input vector in the batch, when known.
+    residual_a : float
+        Largest KCL residual at the last iterate (A).
+    """
+
+    def __init__(
+        self, summary: str, vector_index: int | None = None, residual_a: float = float("nan")
+    ) -> None:
+        self.vector_index = vector_index
+        self.residual_a = residual_a
+        super().__init__(summary)

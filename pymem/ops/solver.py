@@ -10,14 +10,17 @@ Ohmic devices (current linear in voltage: HP, VTEAM) make the whole read
 linear: y = M v. The solver factorises the nodal matrix once and computes the
 transfer matrix M (cols x rows) from one adjoint solve per column, so a batch
 of any size costs one dense product. Nonlinear devices (Yakopcic,
-Stanford-PKU) are solved by Newton's method per input vector, with the
-model's own ``current(v, x)``.
+Stanford-PKU) and 1T1R cells are solved with the model's own
+``current(v, x)``: a batch by the chord Newton of :mod:`pymem.ops.newton`
+(one factorisation shared by every step and vector), or vector by vector by
+Newton's method (``method="per-vector"``, the fallback of the batch path).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,11 +31,14 @@ from pymem.circuit.array import array_circuit
 from pymem.crossbar.spec import Crossbar
 from pymem.engine.stamps import branch_matrix, nmos_level1
 from pymem.engine.stamps import stamps as _stamps
-from pymem.errors import ParameterError, SimulationError
+from pymem.errors import NewtonConvergenceError, ParameterError, SimulationError
+from pymem.ops.newton import CONVERGENCE_TOL, BatchNewton
 from pymem.ops.ordering import nested_dissection
 
 _NEWTON_MAX_ITER = 100
 _CHUNK = 64
+NonlinearMethod = Literal["batch", "per-vector"]
+"""Nonlinear reads: batched chord Newton, or Newton vector by vector (the reference path)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class CrossbarSolver:
         self.ohmic = xbar.cell == "1r" and bool(np.allclose(i2, 2 * i1, rtol=1e-12, atol=0))
         self.g_cell = np.asarray(i1 / v_probe, dtype=float)
         self._transfer: NDArray[np.float64] | None = None
+        self._batch: BatchNewton | None = None
         self.factorize_seconds = 0.0
 
     # ----- assembly --------------------------------------------------------------
@@ -201,9 +208,16 @@ class CrossbarSolver:
 
     # ----- general path ---------------------------------------------------------------
     def _solve_one(
-        self, v: NDArray[np.float64], saturated: NDArray[np.float64]
+        self,
+        v: NDArray[np.float64],
+        saturated: NDArray[np.float64],
+        max_iterations: int = _NEWTON_MAX_ITER,
+        index: int | None = None,
     ) -> tuple[NDArray[np.float64], int]:
-        """Node voltages for one input vector; ``saturated`` holds +/-v_sat or 0 per column."""
+        """Node voltages for one input vector; ``saturated`` holds +/-v_sat or 0 per column.
+
+        ``index`` (the vector's place in its batch) only names the vector in errors.
+        """
         t = self.topo
         xb = self.xbar
         lin = t.lin.tolil(copy=True)
@@ -236,22 +250,46 @@ class CrossbarSolver:
         newton_step(jac0, (lin + jac0) @ full_v - rhs_sense)
         if self.ohmic:
             return full_v, 0
-        for iterations in range(1, _NEWTON_MAX_ITER + 1):  # noqa: B007 (returned below)
+        for iterations in range(1, max_iterations + 1):  # noqa: B007 (returned below)
             inj, jac = self._branch_stamps(full_v)
             dv = newton_step(jac, lin @ full_v + inj - rhs_sense)
-            if np.max(np.abs(dv)) <= 1e-14 * max(float(np.max(np.abs(full_v))), 1e-30):
+            if np.max(np.abs(dv)) <= CONVERGENCE_TOL * max(float(np.max(np.abs(full_v))), 1e-30):
                 break
         else:
-            raise SimulationError(
-                f"Newton did not converge in {_NEWTON_MAX_ITER} iterations for {model.name}; "
-                "lower the read voltage or check the device parameters"
+            inj, _ = self._branch_stamps(full_v)
+            resid = float(np.max(np.abs((lin @ full_v + inj - rhs_sense)[t.free])))
+            where = "" if index is None else f" at input vector {index}"
+            raise NewtonConvergenceError(
+                f"Newton did not converge in {max_iterations} iterations for {model.name}{where}: "
+                f"largest KCL residual {resid:.3g} A; lower the read voltage or check the device parameters",
+                vector_index=index,
+                residual_a=resid,
             )
         return full_v, iterations
 
-    def solve(self, v: ArrayLike) -> SolveResult:
-        """Solve reads of inputs ``v`` (V), shape (rows,) or (batch, rows)."""
+    def solve(
+        self, v: ArrayLike, *, method: NonlinearMethod = "batch", max_iterations: int = _NEWTON_MAX_ITER
+    ) -> SolveResult:
+        """Solve reads of inputs ``v`` (V), shape (rows,) or (batch, rows).
+
+        Parameters
+        ----------
+        v : array_like
+            Read voltages (V).
+        method : {"batch", "per-vector"}
+            Nonlinear reads only: the batched chord Newton (default), or Newton
+            vector by vector with a factorisation per step (the reference).
+        max_iterations : int
+            Newton (or chord) steps allowed per vector before
+            :class:`~pymem.errors.NewtonConvergenceError`.
+        """
         t0 = time.perf_counter()
         xb = self.xbar
+        if method not in ("batch", "per-vector"):
+            raise ParameterError(f"unknown solve method {method!r}; choose 'batch' or 'per-vector'")
+        integer = isinstance(max_iterations, (int, np.integer)) and not isinstance(max_iterations, bool)
+        if not integer or max_iterations < 1:
+            raise ParameterError(f"max_iterations must be an integer >= 1, got {max_iterations!r}")
         batch = xb.check_inputs(v)
         n_vec = batch.shape[0]
         iters = np.zeros(n_vec, dtype=np.int64)
@@ -267,15 +305,20 @@ class CrossbarSolver:
                     y[k], v_out[k], iters[k] = self._solve_tia(batch[k])
                 y = -v_out / xb.tia.r_f_ohm
             return SolveResult(y=y, v_out=v_out, newton_iterations=iters, seconds=time.perf_counter() - t0)
+        if method == "batch":
+            if self._batch is None:
+                self._batch = BatchNewton(self)
+            y, v_out, iters = self._batch.solve(batch, max_iterations)
+            return SolveResult(y=y, v_out=v_out, newton_iterations=iters, seconds=time.perf_counter() - t0)
         y = np.empty((n_vec, xb.cols))
         v_out = np.empty((n_vec, xb.cols)) if xb.sense == "tia" else None
         for k in range(n_vec):
             if xb.sense == "tia":
-                _, vo, iters[k] = self._solve_tia(batch[k])
+                _, vo, iters[k] = self._solve_tia(batch[k], max_iterations, k)
                 y[k] = -vo / xb.tia.r_f_ohm
                 v_out[k] = vo  # type: ignore[index]
             else:
-                full_v, iters[k] = self._solve_one(batch[k], np.zeros(xb.cols))
+                full_v, iters[k] = self._solve_one(batch[k], np.zeros(xb.cols), max_iterations, k)
                 y[k] = self._currents_into_sense(full_v)
         return SolveResult(y=y, v_out=v_out, newton_iterations=iters, seconds=time.perf_counter() - t0)
 
@@ -316,13 +359,15 @@ class CrossbarSolver:
             jac = jac + _stamps(t.n, m, s_, d_m, d_s)
         return inj, jac.tocsr()
 
-    def _solve_tia(self, v: NDArray[np.float64]) -> tuple[NDArray, NDArray, int]:
+    def _solve_tia(
+        self, v: NDArray[np.float64], max_iterations: int = _NEWTON_MAX_ITER, index: int | None = None
+    ) -> tuple[NDArray, NDArray, int]:
         """One TIA read with output clamping, by active-set iteration on the saturated columns."""
         xb = self.xbar
         sat = np.zeros(xb.cols)
         total = 0
         for _ in range(xb.cols + 2):
-            full_v, it = self._solve_one(v, sat)
+            full_v, it = self._solve_one(v, sat, max_iterations, index)
             total += it + 1
             node = full_v[self.topo.out]
             v_lin = -xb.tia.gain * node
