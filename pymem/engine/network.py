@@ -26,10 +26,12 @@ import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
 from pymem.circuit.write import WriteCircuit
-from pymem.engine.stamps import branch_matrix, nmos_level1, stamps
+from pymem.engine.stamps import branch_matrix, bulk_junction, junction_step_limit, nmos_level1, stamps
 from pymem.errors import EngineConvergenceError
 
 NEWTON_MAX_ITER = 200
+DENSE_MAX_NODES = 300
+"""Free-node systems up to this size are solved dense (numpy), larger ones sparse (SuperLU)."""
 NEWTON_ABSTOL_A = 1e-15
 """Largest current imbalance at a node that counts as converged (A)."""
 NEWTON_RELTOL = 1e-10
@@ -229,7 +231,12 @@ class LinearNetwork(_Base):
 
 
 class NonlinearNetwork(_Base):
-    """Nonlinear devices or 1T1R cells: Newton on the whole network at each evaluation."""
+    """Nonlinear devices or 1T1R cells: Newton on the whole network at each evaluation.
+
+    The Jacobian's sparsity never changes, so its pattern on the free nodes is
+    worked out once; each iteration only sums the entries (dense below
+    ``DENSE_MAX_NODES`` free nodes, where that is faster than a sparse solve).
+    """
 
     def __init__(self, circuit: WriteCircuit) -> None:
         super().__init__(circuit)
@@ -242,20 +249,60 @@ class NonlinearNetwork(_Base):
         gates = circuit.gates
         self._gate_t = np.unique(np.concatenate([g.times_s for g in gates])) if gates else None
         self._gate_v = (
-            np.array([np.interp(self._gate_t, g.times_s, g.volts) for g in circuit.gates])
-            if circuit.gates
-            else None
+            np.array([np.interp(self._gate_t, g.times_s, g.volts) for g in gates]) if gates else None
         )
+        self.junctions = np.concatenate([self.m, self.bl]) if self.one_t else np.zeros(0, dtype=np.int64)
         self.v_last = np.zeros(self.n)
         self.iterations = 0
+        self._pattern()
+
+    def _pattern(self) -> None:
+        """Positions of every Jacobian entry in the free-node system, summed by a key per entry."""
+        pos = -np.ones(self.n, dtype=np.int64)
+        pos[self.free] = np.arange(self.free.size)
+        lin = self.g_lin.tocoo()
+        rows = [lin.row, *self._pairs(self.p, self.m)[0]]
+        cols = [lin.col, *self._pairs(self.p, self.m)[1]]
+        if self.one_t:
+            rows += [*self._pairs(self.m, self.bl)[0], self.junctions]
+            cols += [*self._pairs(self.m, self.bl)[1], self.junctions]
+        r = pos[np.concatenate(rows)]
+        c = pos[np.concatenate(cols)]
+        self._keep = (r >= 0) & (c >= 0)
+        nf = self.free.size
+        keys = c[self._keep] * nf + r[self._keep]  # column-major, as CSC stores them
+        self._lin_data = lin.data
+        self.dense = nf <= DENSE_MAX_NODES
+        if self.dense:
+            self._keys = keys
+            return
+        uniq, self._inverse = np.unique(keys, return_inverse=True)
+        self._n_uniq = uniq.size
+        self._indices = (uniq % nf).astype(np.int32)
+        self._indptr = np.searchsorted(uniq // nf, np.arange(nf + 1)).astype(np.int32)
+
+    @staticmethod
+    def _pairs(a: NDArray[np.int64], b: NDArray[np.int64]) -> tuple[list, list]:
+        return [a, a, b, b], [a, b, a, b]
+
+    def _solve(self, values: NDArray[np.float64], rhs: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Solve the free-node system whose entries are ``values`` (in pattern order) for ``rhs``."""
+        nf = self.free.size
+        vals = values[self._keep]
+        if self.dense:
+            mat = np.bincount(self._keys, weights=vals, minlength=nf * nf).reshape(nf, nf).T
+            return np.linalg.solve(mat, rhs)
+        data = np.bincount(self._inverse, weights=vals, minlength=self._n_uniq)
+        mat = sp.csc_matrix((data, self._indices, self._indptr), shape=(nf, nf))
+        return np.atleast_1d(spla.spsolve(mat, rhs))
 
     def _gate(self, t: float) -> NDArray[np.float64]:
         return np.array([np.interp(t, self._gate_t, row) for row in self._gate_v])[self.rows]  # type: ignore[index]
 
     def _currents(
         self, v_all: NDArray[np.float64], x_all: NDArray[np.float64], v_g: NDArray | None
-    ) -> tuple[NDArray, sp.csr_matrix]:
-        """KCL injections of the devices and transistors (A) and their Jacobian (S)."""
+    ) -> tuple[NDArray, NDArray]:
+        """KCL injections of the devices, transistors and junctions (A), and their Jacobian entries (S)."""
         vd = v_all[self.p] - v_all[self.m]
         i_d = self.scale * self.model.current(vd, x_all)
         h = 1e-6 * np.maximum(np.abs(vd), 1e-3)
@@ -263,13 +310,16 @@ class NonlinearNetwork(_Base):
         inj = np.zeros(self.n)
         np.add.at(inj, self.p, i_d)
         np.add.at(inj, self.m, -i_d)
-        jac = stamps(self.n, self.p, self.m, g, -g)
+        entries = [self._lin_data, g, -g, -g, g]
         if self.one_t:
             i_t, d_m, d_s = nmos_level1(v_all[self.m], v_all[self.bl], v_g, self.vto, self.beta)
             np.add.at(inj, self.m, i_t)
             np.add.at(inj, self.bl, -i_t)
-            jac = jac + stamps(self.n, self.m, self.bl, d_m, d_s)
-        return inj, jac
+            # bulk junctions of both terminals (bulk grounded), forward-biased by negative lines
+            i_j, g_j = bulk_junction(v_all[self.junctions])
+            np.add.at(inj, self.junctions, -i_j)
+            entries += [d_m, d_s, -d_m, -d_s, g_j]
+        return inj, np.concatenate(entries)
 
     def solve_all(self, t: float, x_all: NDArray[np.float64]) -> tuple[NDArray, float]:
         """Every cell's voltage (V) and the source power (W) at ``t`` for states ``x_all``.
@@ -284,13 +334,18 @@ class NonlinearNetwork(_Base):
         v[self.src_nodes] = v_s
         v_g = self._gate(t) if self.one_t else None
         f = self.free
+        it = 0
         for it in range(1, NEWTON_MAX_ITER + 1):  # noqa: B007 (counted below)
-            inj, jac = self._currents(v, x_all, v_g)
-            resid = self.g_lin @ v + inj
-            mat = (self.g_lin + jac).tocsr()
             if f.size == 0:
                 break
-            dv = np.atleast_1d(spla.spsolve(mat[f][:, f].tocsc(), -resid[f]))
+            inj, values = self._currents(v, x_all, v_g)
+            resid = self.g_lin @ v + inj
+            dv = self._solve(values, -resid[f])
+            if self.one_t:
+                step = np.zeros(self.n)
+                step[f] = dv
+                j = self.junctions
+                dv = dv * junction_step_limit(v[j], v[j] + step[j])
             v[f] += dv
             # SPICE's tests: no node moves by more than reltol of the largest voltage plus vntol,
             # or every node's currents balance to within the write decks' abstol

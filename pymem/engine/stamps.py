@@ -75,3 +75,54 @@ def nmos_level1(
     d_lo = np.where(on, -beta * vgst, 0.0)
     sign = np.where(swap, -1.0, 1.0)
     return sign * i, sign * np.where(swap, d_lo, d_hi), sign * np.where(swap, d_hi, d_lo)
+
+
+THERMAL_VOLTAGE_V = 1.380649e-23 * 300.15 / 1.602176634e-19
+"""kT/q at ngspice's default temperature of 27 C (V)."""
+JUNCTION_IS_A = 1e-14
+"""Saturation current of the level-1 MOSFET's bulk junctions: ngspice's default ``is`` (A)."""
+GMIN_S = 1e-12
+"""ngspice's gmin, in parallel with every junction (S)."""
+_MAX_EXP_ARG = 709.0
+
+
+def bulk_junction(v_node: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Current (A) from a grounded bulk into a drain or source at ``v_node`` (V), and its conductance (S).
+
+    ngspice's level-1 bulk diode with its default parameters (``is`` = 1e-14 A,
+    no series resistance, no capacitance) and gmin in parallel: with
+    ``vbd = -v_node``, ``i = is (exp(vbd / vt) - 1) + gmin vbd``, and below
+    ``-3 vt`` the saturated form ``gmin vbd - is``. The conductance is ``di/dvbd``.
+    """
+    vbd = -np.asarray(v_node, dtype=float)
+    vt = THERMAL_VOLTAGE_V
+    e = np.exp(np.minimum(_MAX_EXP_ARG, vbd / vt))
+    fwd = vbd > -3 * vt
+    i = np.where(fwd, JUNCTION_IS_A * (e - 1) + GMIN_S * vbd, GMIN_S * vbd - JUNCTION_IS_A)
+    g = np.where(fwd, JUNCTION_IS_A * e / vt + GMIN_S, GMIN_S)
+    return i, g
+
+
+def junction_step_limit(v_old: NDArray[np.float64], v_new: NDArray[np.float64]) -> float:
+    """Fraction of a Newton step that keeps every bulk junction within SPICE's ``pnjlim`` limit.
+
+    ``v_old`` and ``v_new`` are the node voltages of junction terminals before and
+    after the full step (V); the junction voltage is their negative. Returns 1
+    when no forward-biased junction jumps past the critical voltage by more
+    than 2 vt.
+    """
+    vt = THERMAL_VOLTAGE_V
+    vcrit = vt * np.log(vt / (np.sqrt(2.0) * JUNCTION_IS_A))
+    a, b = -np.asarray(v_old, dtype=float), -np.asarray(v_new, dtype=float)
+    limit = (b > vcrit) & (np.abs(b - a) > 2 * vt)
+    if not limit.any():
+        return 1.0
+    a, b = a[limit], b[limit]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        arg = 1 + (b - a) / vt
+        lim = np.where(
+            a > 0, np.where(arg > 0, a + vt * np.log(np.maximum(arg, 1e-300)), vcrit), vt * np.log(b / vt)
+        )
+        frac = (lim - a) / (b - a)
+    frac = frac[np.isfinite(frac)]
+    return float(np.clip(frac.min(), 1e-3, 1.0)) if frac.size else 1.0
