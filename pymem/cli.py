@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pymem.constants import WRITE_BACKENDS
 from pymem.errors import PymemError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -60,10 +61,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from pymem.ops.multiplier import train_multiplier
 
         res = train_multiplier(
-            devices.get(args.model), args.x, args.z, tol=args.tol, max_pulses=args.max_pulses
+            devices.get(args.model),
+            args.x,
+            args.z,
+            tol=args.tol,
+            max_pulses=args.max_pulses,
+            backend=args.backend,
         )
         out = {
             "model": args.model,
+            "backend": args.backend,
             "x": res.x,
             "z": res.z,
             "w_target": res.w_target,
@@ -81,9 +88,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from pymem.ops.bitslice import store_and_read
 
         model = args.model if args.model != "vteam" else "yakopcic"
-        r = store_and_read(args.value, args.bits, args.bits_per_device, model=model)
+        r = store_and_read(args.value, args.bits, args.bits_per_device, model=model, backend=args.backend)
         out = {
             "model": model,
+            "backend": args.backend,
             "value": r.value,
             "bits": r.bits,
             "devices": r.devices,
@@ -129,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bits", type=int, default=4, help="bitslice: weight width (default 4)")
     p.add_argument("--bits-per-device", type=int, default=1, help="bitslice: bits per device (default 1)")
     p.add_argument("--json", action="store_true", help="multiplier, bitslice: print one JSON object")
+    p.add_argument(
+        "--backend",
+        default="solver",
+        choices=list(WRITE_BACKENDS),
+        help="multiplier, bitslice: engine of the writes and reads: pymem's native engine and exact "
+        "solver (default), or ngspice",
+    )
     p.set_defaults(func=cmd_demo)
 
     from pymem.report import animate, commands, train_commands

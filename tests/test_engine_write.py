@@ -72,7 +72,7 @@ CASES = [
 ]
 
 
-def _pulses(case: Case, xb) -> tuple[list[float], float]:  # noqa: ANN001
+def _pulses(case: Case, xb) -> tuple[list[float], float]:
     design = design_pulses(xb.device, float(xb.v_read), levels=8)
     amps, widths = [], []
     for direction in case.pulses:
@@ -82,8 +82,10 @@ def _pulses(case: Case, xb) -> tuple[list[float], float]:  # noqa: ANN001
     return amps, case.width_scale * min(widths)
 
 
-def _compare(xb, cell, amps, width, scheme, noise=None) -> tuple[float, float]:  # noqa: ANN001
-    ng = write_pulses(xb, cell, amps, width, scheme, backend="ngspice", noise=noise)
+def _compare(xb, cell, amps, width, scheme, noise=None) -> tuple[float, float]:
+    ng = write_pulses(
+        xb, cell, amps, width, scheme, backend="ngspice", noise=noise, ngspice_tolerance="tight"
+    )
     en = write_pulses(xb, cell, amps, width, scheme, backend="solver", noise=noise)
     d_state = float(np.max(np.abs(en.states_after - ng.states_after)) / xb.device.x_range)
     d_energy = abs(en.energy_j - ng.energy_j) / abs(ng.energy_j)
@@ -113,7 +115,7 @@ def test_engine_agrees_with_ngspice(case: Case) -> None:
 def test_the_issue_pulse_on_16x16_disturbs_the_same_cells() -> None:
     """One V/2 pulse of 1 V, 100 ns on 16x16 VTEAM (1 ohm wires): half-selected cells move too."""
     xb = random_crossbar(16, 16, "vteam", seed=0, r_row_ohm=1.0, r_col_ohm=1.0)
-    ng = write_pulses(xb, (8, 8), 1.0, 100e-9, "v2", backend="ngspice")
+    ng = write_pulses(xb, (8, 8), 1.0, 100e-9, "v2", backend="ngspice", ngspice_tolerance="tight")
     en = write_pulses(xb, (8, 8), 1.0, 100e-9, "v2", backend="solver")
     assert ng.disturb_max > 0.01, "the half-selected cells should move under this pulse"
     assert np.max(np.abs(en.states_after - ng.states_after)) <= STATE_TOL * xb.device.x_range
@@ -133,7 +135,7 @@ def test_write_noise_is_the_same_draw_on_both_engines() -> None:
 def test_engine_agrees_with_ngspice_on_32x32() -> None:
     """The issue's case at 32x32: ngspice needs minutes here, the engine well under a second."""
     xb = random_crossbar(32, 32, "vteam", seed=0, r_row_ohm=1.0, r_col_ohm=1.0)
-    ng = write_pulses(xb, (16, 16), 1.0, 100e-9, "v2", backend="ngspice")
+    ng = write_pulses(xb, (16, 16), 1.0, 100e-9, "v2", backend="ngspice", ngspice_tolerance="tight")
     en = write_pulses(xb, (16, 16), 1.0, 100e-9, "v2", backend="solver")
     assert np.max(np.abs(en.states_after - ng.states_after)) <= STATE_TOL * xb.device.x_range
     assert abs(en.energy_j - ng.energy_j) <= ENERGY_RTOL * abs(ng.energy_j)
@@ -144,12 +146,17 @@ def test_program_and_verify_takes_the_same_pulses(model: str) -> None:
     """Closed-loop programming through either engine reaches the same cells within one pulse each."""
     from pymem.ops.program import program_and_verify
 
-    xb = random_crossbar(3, 3, model, seed=4, r_row_ohm=1.0, r_col_ohm=1.0)
+    xb = random_crossbar(2, 3, model, seed=4, r_row_ohm=1.0, r_col_ohm=1.0)
     design = design_pulses(xb.device, float(xb.v_read), levels=16)
     rng = np.random.default_rng(0)
-    g_target = design.g_min_s + (design.g_max_s - design.g_min_s) * rng.uniform(0.3, 0.7, (3, 3))
-    kw = dict(v_set=design.v_up, v_reset=design.v_down, width_s=min(design.width_up_s, design.width_down_s),
-              rtol=0.02, max_pulses=40)
+    g_target = design.g_min_s + (design.g_max_s - design.g_min_s) * rng.uniform(0.3, 0.7, (2, 3))
+    kw = dict(
+        v_set=design.v_up,
+        v_reset=design.v_down,
+        width_s=min(design.width_up_s, design.width_down_s),
+        rtol=0.02,
+        max_pulses=40,
+    )
     ng = program_and_verify(xb, g_target, backend="ngspice", **kw)
     en = program_and_verify(xb, g_target, backend="solver", **kw)
     assert np.array_equal(ng.converged, en.converged)

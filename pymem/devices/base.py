@@ -47,6 +47,14 @@ class DeviceModel(ABC):
     spice_max_step_s: ClassVar[float | None] = None
     """Largest ngspice time step that keeps this model's transients within 1e-3 of the
     state range of the reference (s); None when the drive's own scale suffices."""
+    spice_write_reltol: ClassVar[float] = 1e-7
+    """ngspice reltol of array write decks: fast, and within about 1e-5 of the state range
+    of the tight setting (the study in docs/write-tolerances.md)."""
+    spice_write_max_step_s: ClassVar[float | None] = None
+    """Largest time step of array write decks (s); None: ``spice_max_step_s``."""
+    spice_write_tight_reltol: ClassVar[float] = 1e-7
+    """ngspice reltol of reference write runs (with ``spice_max_step_s``), within about
+    2e-6 of the state range of the finest runs of the study."""
 
     # ----- equations (numpy) -------------------------------------------------
     @property

@@ -55,6 +55,8 @@ class HPMemristor(DeviceModel):
     """Initial state w0 / D (dimensionless, in [0, 1])."""
 
     name: ClassVar[str] = "hp"
+    spice_write_reltol: ClassVar[float] = 1e-5
+    spice_write_tight_reltol: ClassVar[float] = 1e-7
     citation: ClassVar[str] = (
         "Strukov et al., Nature 453, 80 (2008); windows: Joglekar & Wolf 2009, "
         "Biolek et al. 2009, Prodromakis et al. 2011"

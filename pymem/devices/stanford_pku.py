@@ -105,6 +105,8 @@ class StanfordPKU(DeviceModel):
     """The set is a runaway (the gap rate climbs 4e5 -> 2e9 nm/s within a few hundred ps)
     and ngspice does not shrink its step for it: 5 ps keeps the state within 1e-4 of the
     range of the reference (1e-3 at 20 ps, 3e-3 at 50 ps)."""
+    spice_write_reltol: ClassVar[float] = 1e-8
+    spice_write_tight_reltol: ClassVar[float] = 1e-9
     citation: ClassVar[str] = (
         "Jiang et al., IEEE TED 63(5), 1884 (2016); "
         "Stanford RRAM Verilog-A model v1.0.0, doi:10.4231/D37H1DN48"

@@ -277,6 +277,11 @@ class VTEAM(DeviceModel):
     name: ClassVar[str] = "vteam"
     spice_max_step_s: ClassVar[float | None] = 5e-11
     """ON switching (k_on = -10 m/s on a 3 nm film) takes a few ns: 50 ps resolves it."""
+    spice_write_reltol: ClassVar[float] = 1e-6
+    spice_write_max_step_s: ClassVar[float | None] = 2e-10
+    """In array writes 0.2 ns keeps cells stopping at x = 1 within 1e-5 of the range of the
+    tight run (docs/write-tolerances.md); longer steps make them overshoot."""
+    spice_write_tight_reltol: ClassVar[float] = 1e-7
     citation: ClassVar[str] = (
         "Kvatinsky, Ramadan, Friedman & Kolodny, IEEE TCAS-II 62(8), 786 (2015); defaults: "
         "VTEAM set of Kvatinsky et al.'s reference Verilog-A (asic2.group), as in MemTorch's VTEAM"

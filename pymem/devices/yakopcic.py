@@ -77,6 +77,8 @@ class Yakopcic(DeviceModel):
     """Initial state (dimensionless, in [0, 1])."""
 
     name: ClassVar[str] = "yakopcic"
+    spice_write_reltol: ClassVar[float] = 1e-8
+    spice_write_tight_reltol: ClassVar[float] = 1e-9
     citation: ClassVar[str] = (
         "Yakopcic et al., IEEE EDL 32(10), 1436 (2011); Yakopcic et al., IEEE TCAD 32(8), 1201 (2013); "
         "defaults: fit to the Ag-chalcogenide device of Oblea et al. (IJCNN 2010)"

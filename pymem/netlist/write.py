@@ -8,7 +8,7 @@ circuit runs in the native engine (:mod:`pymem.engine.transient`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 
@@ -27,6 +27,7 @@ from pymem.circuit.write import (
     selected_columns,
     write_circuit,
 )
+from pymem.errors import ParameterError
 from pymem.netlist import primitives as nl
 from pymem.netlist.crossbar import array_lines, nmos_model_line
 
@@ -37,9 +38,11 @@ __all__ = [
     "FLOAT_LEAK_OHM",
     "SCHEMES",
     "WRITE_OPTIONS",
+    "WRITE_TOLERANCES",
     "Cells",
     "LineLevels",
     "WriteScheme",
+    "WriteTolerance",
     "circuit_deck",
     "line_voltages",
     "pulse_duration",
@@ -49,9 +52,15 @@ __all__ = [
     "selected_columns",
     "state_ic_lines",
     "write_deck",
+    "write_max_step",
+    "write_options",
 ]
 
 WRITE_OPTIONS = {"reltol": 1e-7, "abstol": 1e-15, "vntol": 1e-9}
+"""Options of every write deck; reltol is replaced by the model's (:func:`write_options`)."""
+
+WriteTolerance = Literal["default", "tight"]
+WRITE_TOLERANCES: tuple[str, ...] = get_args(WriteTolerance)
 
 
 def state_ic_lines(xb: Crossbar, per_line: int = 32) -> list[str]:
@@ -81,7 +90,28 @@ def _source_line(src: Source, node: str) -> str:
     return nl.vsource(src.name, node, "0", 0.0, nl.pwl(src.times_s.tolist(), src.volts.tolist()))
 
 
-def circuit_deck(circuit: WriteCircuit, max_step_s: float | None = None) -> str:
+def write_options(circuit: WriteCircuit, tolerance: WriteTolerance = "default") -> dict[str, float]:
+    """ngspice options of a write deck: the model's write reltol, or its tight one for reference runs."""
+    if tolerance not in WRITE_TOLERANCES:
+        raise ParameterError(f"unknown write tolerance {tolerance!r}; choose one of {WRITE_TOLERANCES}")
+    model = circuit.xb.device
+    reltol = model.spice_write_tight_reltol if tolerance == "tight" else model.spice_write_reltol
+    return {**WRITE_OPTIONS, "reltol": reltol}
+
+
+def write_max_step(circuit: WriteCircuit, tolerance: WriteTolerance = "default") -> float:
+    """Largest ngspice time step of a write deck (s): width/50, 5 edges and the model's limit."""
+    model = circuit.xb.device
+    limit = model.spice_max_step_s if tolerance == "tight" else model.spice_write_max_step_s
+    if limit is None:
+        limit = model.spice_max_step_s
+    widths, edges = circuit.widths_s, circuit.edges_s
+    return float(min(widths.min() / 50, edges.min() * 5, limit or np.inf))
+
+
+def circuit_deck(
+    circuit: WriteCircuit, max_step_s: float | None = None, tolerance: WriteTolerance = "default"
+) -> str:
     """The ngspice transient deck of a write circuit.
 
     Parameters
@@ -89,16 +119,18 @@ def circuit_deck(circuit: WriteCircuit, max_step_s: float | None = None) -> str:
     circuit : WriteCircuit
         The write (array, sources, gates, leaks, timing).
     max_step_s : float, optional
-        Largest ngspice time step (s); default the smallest of width/50, 5 edges and
-        the model's own limit. The PWL corners are breakpoints, so a larger step
-        still resolves short pulses.
+        Largest ngspice time step (s); default :func:`write_max_step`. The PWL
+        corners are breakpoints, so a larger step still resolves short pulses.
+    tolerance : {"default", "tight"}
+        The model's write tolerances (``spice_write_reltol``, ``spice_write_max_step_s``),
+        or its tight ones for reference runs (``spice_write_tight_reltol``, ``spice_max_step_s``).
     """
     xb = circuit.xb
     arr = circuit.array
+    options = write_options(circuit, tolerance)
     n_slots = circuit.widths_s.size
-    width_text = repr(float(circuit.widths_s[0])) if np.all(circuit.widths_s == circuit.widths_s[0]) else (
-        repr(circuit.widths_s.tolist())
-    )
+    same = np.all(circuit.widths_s == circuit.widths_s[0])
+    width_text = repr(float(circuit.widths_s[0])) if same else repr(circuit.widths_s.tolist())
     size = f"{xb.rows}x{xb.cols} {xb.device.name}"
     lines = [f"* pymem {circuit.title}: {size}, {n_slots} slot(s) of {width_text} s"]
     lines.append(xb.device.subckt())
@@ -113,13 +145,9 @@ def circuit_deck(circuit: WriteCircuit, max_step_s: float | None = None) -> str:
             for a in circuit.leaks.a.tolist()
         ]
     lines += state_ic_lines(xb)
-    lines.append(nl.options(**WRITE_OPTIONS))
-    edge, widths = circuit.edges_s, circuit.widths_s
-    if max_step_s is None:
-        t_max = float(min(widths.min() / 50, edge.min() * 5, xb.device.spice_max_step_s or np.inf))
-    else:
-        t_max = float(max_step_s)
-    lines.append(nl.tran(float(min(edge.min(), t_max)), circuit.stop_s, 0.0, t_max, uic=True))
+    lines.append(nl.options(**options))
+    t_max = write_max_step(circuit, tolerance) if max_step_s is None else float(max_step_s)
+    lines.append(nl.tran(float(min(circuit.edges_s.min(), t_max)), circuit.stop_s, 0.0, t_max, uic=True))
     return nl.deck(f"pymem {circuit.title} {xb.rows}x{xb.cols} {xb.device.name}", lines, check_names=False)
 
 
@@ -132,14 +160,15 @@ def schedule_deck(
     gates: list[list[bool]] | None = None,
     title: str = "schedule",
     max_step_s: float | None = None,
+    tolerance: WriteTolerance = "default",
 ) -> str:
     """A transient deck applying a schedule of pulse slots to every line of ``xb``.
 
     The circuit is :func:`pymem.circuit.write.schedule_circuit`'s (see there
-    for the parameters); ``max_step_s`` as in :func:`circuit_deck`.
+    for the parameters); ``max_step_s`` and ``tolerance`` as in :func:`circuit_deck`.
     """
     circuit = schedule_circuit(xb, slots, width_s, edge_s, gap_s, gates=gates, title=title)
-    return circuit_deck(circuit, max_step_s=max_step_s)
+    return circuit_deck(circuit, max_step_s=max_step_s, tolerance=tolerance)
 
 
 def write_deck(
@@ -150,9 +179,11 @@ def write_deck(
     scheme: WriteScheme = "v2",
     edge_s: float | None = None,
     gap_s: float | None = None,
+    tolerance: WriteTolerance = "default",
 ) -> str:
     """A transient deck applying one or more write pulses to ``cell`` of ``xb``.
 
-    The circuit is :func:`pymem.circuit.write.write_circuit`'s (see there for the parameters).
+    The circuit is :func:`pymem.circuit.write.write_circuit`'s (see there for the
+    parameters); ``tolerance`` as in :func:`circuit_deck`.
     """
-    return circuit_deck(write_circuit(xb, cell, v_write, width_s, scheme, edge_s, gap_s))
+    return circuit_deck(write_circuit(xb, cell, v_write, width_s, scheme, edge_s, gap_s), tolerance=tolerance)

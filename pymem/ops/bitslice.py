@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pymem import devices
+from pymem.constants import WriteBackend
 from pymem.crossbar.mapping import BitSlicedMapping
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
@@ -73,6 +74,7 @@ def store_and_read(
     max_pulses: int = 200,
     variability: Variability | None = None,
     verify: bool = True,
+    backend: WriteBackend = "solver",
 ) -> BitSliceResult:
     """Store ``value`` on ceil(bits / bits_per_device) devices through the circuit and read it back.
 
@@ -125,8 +127,9 @@ def store_and_read(
         rtol=rtol,
         max_pulses=max_pulses,
         noise=variability,
+        backend=backend,
     )
-    read = mvm(xb.with_states(prog.states), [v_read], backend="ngspice")
+    read = mvm(xb.with_states(prog.states), [v_read], backend=backend)
     estimate = float(mapping.decode(read.y, np.array([[v_read]]))[0, 0]) / v_read
     return BitSliceResult(
         value=int(value),

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pymem.constants import WriteBackend
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.base import DeviceModel
 from pymem.errors import ParameterError
 from pymem.ops.mvm import mvm
-from pymem.ops.program import write_pulses
+from pymem.ops.program import check_write_backend, write_pulses
 
 
 @dataclass
@@ -75,6 +76,7 @@ def train_multiplier(
     v_write: float | None = None,
     width_s: float | None = None,
     x0: float | None = None,
+    backend: WriteBackend = "solver",
 ) -> MultiplierResult:
     """Train one device by pulses until |x * w - z| <= ``tol``; see the module docstring.
 
@@ -95,7 +97,10 @@ def train_multiplier(
         First pulse width (s); default 1/200 of the model's demo drive period.
     x0 : float, optional
         Initial state; default the model's.
+    backend : {"solver", "ngspice"}
+        Engine of every write and read: pymem's native engine and exact solver, or ngspice.
     """
+    check_write_backend(backend)
     if not (np.isfinite(x) and 0 < x <= 1):
         raise ParameterError(f"input x must be in (0, 1], got {x!r}")
     xb = Crossbar(1, 1, model, states=[[model.x0 if x0 is None else x0]])
@@ -120,7 +125,7 @@ def train_multiplier(
     last = 0
     converged = False
     while True:
-        read = mvm(xb, [x * v_read], backend="ngspice")
+        read = mvm(xb, [x * v_read], backend=backend)
         product = float(read.y[0, 0]) / (v_read * g_max)
         trajectory.append(product)
         if abs(product - z) <= tol:
@@ -132,7 +137,7 @@ def train_multiplier(
         if last and direction != last:
             width /= 2
         last = direction
-        res = write_pulses(xb, (0, 0), direction * up * amp, width, "v2")
+        res = write_pulses(xb, (0, 0), direction * up * amp, width, "v2", backend=backend)
         xb = xb.with_states(res.states_after)
         pulses += 1
     seconds = time.perf_counter() - t0

@@ -1,0 +1,124 @@
+"""Benchmark: one V/2 write pulse and program-and-verify, pymem's native engine against ngspice.
+
+The issue's case: ``random_crossbar(n, n, "vteam", seed=0, r_row_ohm=1, r_col_ohm=1)``,
+one 1.0 V, 100 ns pulse on cell (n/2, n/2) under V/2. For each size the engine's
+time and peak memory are measured in a fresh process; ngspice runs the same
+circuit (its default write tolerances) in this process wherever its expected
+time is within ``--ngspice-limit`` seconds, and the ratio and the largest state
+difference are printed. Then program-and-verify of every cell of a 64x64 array
+to 1 %, rows written in parallel, through the engine.
+
+Run from the repository::
+
+    .venv/bin/python benchmarks/write_engine.py                 # 16..256, ngspice to 32x32
+    .venv/bin/python benchmarks/write_engine.py --sizes 16 32 64 --ngspice-limit 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def one_pulse(n: int) -> dict[str, float]:
+    """Engine time, steps and peak memory of the issue's pulse on n x n (run in a fresh process)."""
+    from pymem.circuit import write_circuit
+    from pymem.crossbar import random_crossbar
+    from pymem.engine.transient import simulate
+
+    xb = random_crossbar(n, n, "vteam", seed=0, r_row_ohm=1.0, r_col_ohm=1.0)
+    t0 = time.perf_counter()
+    res = simulate(write_circuit(xb, (n // 2, n // 2), 1.0, 100e-9, "v2"))
+    seconds = time.perf_counter() - t0
+    return {
+        "n": n,
+        "engine_s": seconds,
+        "steps": res.steps,
+        "active_cells": int(res.active.sum()),
+        "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+    }
+
+
+def ngspice_pulse(n: int) -> tuple[float, np.ndarray, np.ndarray]:
+    """ngspice time of the same pulse, its final states and the engine's (in this process)."""
+    from pymem.circuit import write_circuit
+    from pymem.crossbar import random_crossbar
+    from pymem.engine.transient import simulate
+    from pymem.ops.program import run_write
+
+    xb = random_crossbar(n, n, "vteam", seed=0, r_row_ohm=1.0, r_col_ohm=1.0)
+    circuit = write_circuit(xb, (n // 2, n // 2), 1.0, 100e-9, "v2")
+    t0 = time.perf_counter()
+    states, _ = run_write(circuit, backend="ngspice")
+    return time.perf_counter() - t0, states, simulate(circuit).states
+
+
+def program_64(order: str) -> dict[str, float]:
+    """Program-and-verify every cell of a 64x64 VTEAM array (1 ohm wires) to 1 % through the engine."""
+    from pymem.crossbar import random_crossbar
+    from pymem.ops.program import program_and_verify
+    from pymem.train.pulses import design_pulses
+
+    xb = random_crossbar(64, 64, "vteam", seed=0, r_row_ohm=1.0, r_col_ohm=1.0)
+    design = design_pulses(xb.device, float(xb.v_read), levels=16)
+    rng = np.random.default_rng(1)
+    span = design.g_max_s - design.g_min_s
+    g_target = design.g_min_s + span * rng.uniform(0.2, 0.8, (64, 64))
+    t0 = time.perf_counter()
+    out = program_and_verify(
+        xb, g_target, design.v_up, design.v_down, min(design.width_up_s, design.width_down_s),
+        rtol=0.01, max_pulses=60, order=order,
+    )
+    return {
+        "seconds": time.perf_counter() - t0,
+        "writes": len(out.step_seconds),
+        "pulses": int(out.pulses.sum()),
+        "converged": float(out.converged.mean()),
+        "worst_rel_error": float(out.rel_error.max()),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[16, 32, 64, 128, 256])
+    parser.add_argument("--ngspice-limit", type=float, default=300.0, help="largest expected ngspice time (s)")
+    parser.add_argument("--skip-program", action="store_true", help="leave out program-and-verify")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process: one engine run
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(one_pulse(args.one)))
+        return 0
+    from pymem.ops.program import ngspice_write_estimate_s
+
+    print("one V/2 pulse, 1.0 V 100 ns, VTEAM, 1 ohm wires")
+    print(f"{'size':>8} {'engine s':>9} {'steps':>6} {'active':>7} {'peak GiB':>9} {'ngspice s':>10} "
+          f"{'ratio':>7} {'max dx/range':>13}")
+    for n in args.sizes:
+        child = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
+        )
+        row = json.loads(child.stdout.strip().splitlines()[-1])
+        ng_text, ratio, diff = "-", "-", "-"
+        if ngspice_write_estimate_s(n, n) / 2 <= args.ngspice_limit:
+            ng_s, ng_x, en_x = ngspice_pulse(n)
+            ng_text, ratio = f"{ng_s:.2f}", f"{ng_s / row['engine_s']:.0f}x"
+            diff = f"{float(np.max(np.abs(np.clip(en_x, 0, 1) - np.clip(ng_x, 0, 1)))):.2e}"
+        print(f"{n:>4}x{n:<3} {row['engine_s']:>9.3f} {row['steps']:>6} {row['active_cells']:>7} "
+              f"{row['peak_rss_gib']:>9.2f} {ng_text:>10} {ratio:>7} {diff:>13}")
+    if not args.skip_program:
+        print("\nprogram-and-verify of every cell of 64x64 VTEAM (1 ohm wires) to 1 %, engine")
+        for order in ("row",):
+            r = program_64(order)
+            print(f"  order={order}: {r['seconds']:.1f} s, {r['writes']} writes, {r['pulses']} pulses, "
+                  f"{100 * r['converged']:.1f} % converged, worst error {100 * r['worst_rel_error']:.2f} %")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
