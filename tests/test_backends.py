@@ -147,3 +147,15 @@ def test_klu_detection_matches_the_log() -> None:
     """KLU is reported exactly when ngspice says it used it (ngspice 39 never does)."""
     res = backends.run(OP_DECK, klu="on")
     assert backends.has_klu("shared") == ("using klu" in res.log.lower())
+
+
+@pytest.mark.parametrize("backend", ["shared", "batch"])
+def test_auto_uses_klu_exactly_where_ngspice_has_it(backend: str) -> None:
+    """``klu="auto"``, the default, turns KLU on with an ngspice that has it (44 in Debian 13) and
+    leaves it off where it has not (39 in Debian 12); ``"off"`` never uses it; both solve alike."""
+    auto = backends.run(OP_DECK, backend=backend)
+    off = backends.run(OP_DECK, backend=backend, klu="off")
+    assert ("using klu" in auto.log.lower()) == backends.has_klu(backend)
+    assert "using klu" not in off.log.lower()
+    for res in (auto, off):
+        assert res.v("b")[0] == pytest.approx(1.5 * 3e3 / 4e3, rel=1e-12)
