@@ -17,6 +17,7 @@ import pytest
 from pymem import devices
 from pymem.crossbar import random_crossbar
 from pymem.devices.variability import Variability
+from pymem.errors import SlowSimulationWarning
 from pymem.ops.program import write_pulses
 from pymem.train.pulses import design_pulses
 
@@ -135,7 +136,8 @@ def test_write_noise_is_the_same_draw_on_both_engines() -> None:
 def test_engine_agrees_with_ngspice_on_32x32() -> None:
     """The issue's case at 32x32: ngspice needs minutes here, the engine well under a second."""
     xb = random_crossbar(32, 32, "vteam", seed=0, r_row_ohm=1.0, r_col_ohm=1.0)
-    ng = write_pulses(xb, (16, 16), 1.0, 100e-9, "v2", backend="ngspice", ngspice_tolerance="tight")
+    with pytest.warns(SlowSimulationWarning, match=r"an ngspice write on a 32x32 array takes about \d+ s"):
+        ng = write_pulses(xb, (16, 16), 1.0, 100e-9, "v2", backend="ngspice", ngspice_tolerance="tight")
     en = write_pulses(xb, (16, 16), 1.0, 100e-9, "v2", backend="solver")
     assert np.max(np.abs(en.states_after - ng.states_after)) <= STATE_TOL * xb.device.x_range
     assert abs(en.energy_j - ng.energy_j) <= ENERGY_RTOL * abs(ng.energy_j)

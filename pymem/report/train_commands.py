@@ -29,6 +29,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         model=args.model, data=args.data, rows=args.rows, cols=args.cols, r_wire_ohm=args.r_wire,
         epochs=args.epochs, batch=args.batch, lr=args.lr, rule=args.rule, levels=args.levels,
         d2d_sigma=args.d2d_sigma, seed=args.seed, read_backend=args.read_backend,
+        backend=args.backend,
     )  # fmt: skip
     res = train(cfg, quiet=args.quiet or args.json)
     out = res.summary()
@@ -116,6 +117,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--d2d-sigma", type=float, default=0.0, help="device-to-device spread (default 0)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"(default {d.seed})")
     p.add_argument("--read-backend", default=d.read_backend, choices=["solver", "ngspice"])
+    p.add_argument(
+        "--backend",
+        default=d.backend,
+        choices=["solver", "ngspice"],
+        help="engine of the weight updates: pymem's native engine (default) or ngspice transients",
+    )
     p.add_argument("-o", "--output", default=None, help="PNG of the training curves")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print one JSON object")

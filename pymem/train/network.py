@@ -23,12 +23,13 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from pymem import backends, devices
+from pymem import devices
+from pymem.circuit.write import schedule_circuit
+from pymem.constants import WRITE_BACKENDS, WriteBackend
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
-from pymem.netlist import crossbar as xnet
-from pymem.netlist.write import schedule_deck
+from pymem.ops.program import run_write
 from pymem.train import data as datasets
 from pymem.train.pulses import (
     RULES,
@@ -77,6 +78,8 @@ class TrainConfig:
     """Seed of the split, the initial weights, the batches and the pulse draws."""
     read_backend: ReadBackend = "solver"
     """Forward reads by the exact circuit solver or by ngspice transients."""
+    backend: WriteBackend = "solver"
+    """Engine of the weight updates (write pulses): pymem's native engine or ngspice."""
 
     def __post_init__(self) -> None:
         if self.model not in devices.names():
@@ -85,6 +88,10 @@ class TrainConfig:
             raise ParameterError(f"unknown update rule {self.rule!r}; choose one of {RULES}")
         if self.read_backend not in ("solver", "ngspice"):
             raise ParameterError(f"read_backend={self.read_backend!r}; choose 'solver' or 'ngspice'")
+        if self.backend not in WRITE_BACKENDS:
+            raise ParameterError(
+                f"backend={self.backend!r} is not a write engine; choose one of {WRITE_BACKENDS}"
+            )
         for name in ("epochs", "batch"):
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 1):
@@ -182,17 +189,10 @@ class _PulseNet:
     def update(self, schedule: Schedule, stats: dict[str, float]) -> None:
         if not schedule.slots:
             return
-        deck = schedule_deck(
-            self.xb,
-            schedule.slots,
-            schedule.widths_s,
-            title="training update",
-            max_step_s=max(schedule.widths_s) / 10,
-        )
-        res = backends.run(deck)
-        self.ngspice_runs += 1
-        rows, cols = self.xb.rows, self.xb.cols
-        x_new = np.array([[res[xnet.state_vector(i, j)][-1] for j in range(cols)] for i in range(rows)])
+        circuit = schedule_circuit(self.xb, schedule.slots, schedule.widths_s, title="training update")
+        x_new, _ = run_write(circuit, backend=self.cfg.backend, max_step_s=max(schedule.widths_s) / 10)
+        if self.cfg.backend == "ngspice":
+            self.ngspice_runs += 1
         g0 = self.xb.conductances()
         self.xb = self.xb.with_states(np.clip(x_new, *self.xb.device.x_bounds))
         dg = (self.xb.conductances() - g0) / self.g_range

@@ -8,6 +8,9 @@ function of the same signature from the user's own code.
 ``sim_backend`` (``"shared"`` or ``"batch"``) chooses how the mvm and write
 tasks run ngspice: ``batch`` starts one ``ngspice -b`` process per run (the
 binary of ``$PYMEM_NGSPICE``), so an ngspice crash ends only that run.
+``backend`` chooses the engine: ``"ngspice"`` or ``"solver"`` (the exact read
+solver for mvm points, the native transient engine for write points; the
+write task's default).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ MVM_PARAMS = {
 WRITE_PARAMS = {
     "model": "vteam", "size": 8, "rows": None, "cols": None, "r_wire_ohm": 1.0, "scheme": "v2",
     "amplitude_factor": 1.5, "v_write": None, "width_s": None, "pulses": 1, "seed": 0, "timeout_s": None,
-    "sim_backend": "shared",
+    "sim_backend": "shared", "backend": "solver",
 }  # fmt: skip
 RUN_OPTIONS = ("sim_backend",)
 """Parameters that choose how a point runs, not what it computes: left out of its id."""
@@ -121,7 +124,14 @@ def write_point(params: dict[str, Any]) -> Metrics:
     for key, r in (("selected_change", p["r_wire_ohm"]), ("nominal_change", 0.0)):
         xb = Crossbar(p["rows"], p["cols"], probe.device, states=states, r_row_ohm=r, r_col_ohm=r)
         res = write_pulses(
-            xb, cell, [v] * int(p["pulses"]), width, p["scheme"], p["sim_backend"], timeout=p["timeout_s"]
+            xb,
+            cell,
+            [v] * int(p["pulses"]),
+            width,
+            p["scheme"],
+            p["sim_backend"],
+            timeout=p["timeout_s"],
+            backend=p["backend"],
         )
         out[key] = res.selected_change / xb.device.x_range
         if key == "selected_change":
