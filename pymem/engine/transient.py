@@ -20,13 +20,14 @@ ngspice subcircuits carry; tests compare the two on the same circuits.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.integrate import LSODA
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from pymem.circuit.write import WriteCircuit
 from pymem.engine.network import LinearNetwork, NonlinearNetwork, is_ohmic
@@ -120,8 +121,14 @@ def simulate(
         raise ParameterError(f"max_steps must be an integer >= 1, got {max_steps!r}")
     if not (0 < rtol < 1 and 0 < atol < 1):
         raise ParameterError(f"rtol and atol must lie in (0, 1), got {rtol!r} and {atol!r}")
-    with threadpool_limits(1):  # k x k systems: one BLAS thread is several times faster
+    with _blas().limit(limits=1):  # k x k systems: one BLAS thread is several times faster
         return _simulate(circuit, rtol, atol, max_steps, margin)
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    """The BLAS thread pools of this process (found once: a lookup costs milliseconds)."""
+    return ThreadpoolController()
 
 
 def _simulate(

@@ -122,6 +122,9 @@ class TrainResult:
         Final weights per run, shape (rows, classes).
     seconds : float
     ngspice_runs : int
+        ngspice transients run (reads and writes through ngspice).
+    write_runs : int
+        Write transients of the two pulse runs (one per update), by either engine.
     """
 
     config: TrainConfig
@@ -131,6 +134,7 @@ class TrainResult:
     weights: dict[str, NDArray[np.float64]] = field(default_factory=dict)
     seconds: float = 0.0
     ngspice_runs: int = 0
+    write_runs: int = 0
 
     def summary(self) -> dict[str, Any]:
         """The JSON object of ``pymem train --json``."""
@@ -142,6 +146,7 @@ class TrainResult:
             "epochs": c.epochs,
             "seconds": self.seconds,
             "ngspice_runs": self.ngspice_runs,
+            "write_runs": self.write_runs,
             "config": asdict(c),
             "pulse": asdict(self.design) if self.design else None,
             "history": self.history,
@@ -173,6 +178,7 @@ class _PulseNet:
         self.cfg, self.xb, self.design = cfg, xb, design
         self.g_range = design.g_max_s - design.g_min_s
         self.ngspice_runs = 0
+        self.write_runs = 0
 
     def weights(self) -> NDArray[np.float64]:
         g = self.xb.conductances()
@@ -191,6 +197,7 @@ class _PulseNet:
             return
         circuit = schedule_circuit(self.xb, schedule.slots, schedule.widths_s, title="training update")
         x_new, _ = run_write(circuit, backend=self.cfg.backend, max_step_s=max(schedule.widths_s) / 10)
+        self.write_runs += 1
         if self.cfg.backend == "ngspice":
             self.ngspice_runs += 1
         g0 = self.xb.conductances()
@@ -311,5 +318,6 @@ def train(cfg: TrainConfig | None = None, quiet: bool = True) -> TrainResult:
     for run in ("ideal", *nets):
         result.accuracy[run] = next(h["accuracy"] for h in reversed(result.history) if h["run"] == run)
     result.ngspice_runs = sum(net.ngspice_runs for net in nets.values())
+    result.write_runs = sum(net.write_runs for net in nets.values())
     result.seconds = time.perf_counter() - t_start
     return result
