@@ -114,11 +114,9 @@ def cmd_mvm(args: argparse.Namespace) -> int:
         diff = compare_solver_with_ngspice(xb, v, sim_backend=args.sim_backend)
         out["max_rel_diff_solver_vs_ngspice"] = diff
     if args.energy:
-        from pymem.ops.energy import mvm_energy
-
         from dataclasses import replace
 
-        from pymem.ops.energy import energy_breakdown
+        from pymem.ops.energy import energy_breakdown, mvm_energy
         from pymem.report.energy_commands import periphery_from
 
         p = periphery_from(args)
@@ -126,7 +124,8 @@ def cmd_mvm(args: argparse.Namespace) -> int:
         out.update(
             {k: e[k] for k in ("energy_j", "energy_per_mac_j", "digital_energy_per_mac_j", "t_read_s")}
         )
-        out["breakdown"] = energy_breakdown(e["energy_j"], xb.rows, xb.cols, replace(p, t_read_s=e["t_read_s"]))
+        hold = replace(p, t_read_s=e["t_read_s"])
+        out["breakdown"] = energy_breakdown(e["energy_j"], xb.rows, xb.cols, hold)
     _emit(out, args.json)
     return 0
 

@@ -1,4 +1,4 @@
-"""``pymem energy``: one MVM's energy by part (array, DACs, TIAs, ADCs) against digital MACs, and its figure."""
+"""``pymem energy``: one MVM's energy by part (array, DACs, TIAs, ADCs) against digital MACs; its figure."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def energy_grid(
     sizes: tuple[int, ...] = SIZES,
     bits: tuple[int, ...] = ADC_BITS,
     seed: int = 0,
-    p: Periphery = Periphery(),
+    p: Periphery | None = None,
 ) -> list[dict[str, Any]]:
     """Energy per MAC by part for every size and ADC resolution; the array part from the exact solver.
 
@@ -47,6 +47,7 @@ def energy_grid(
 
     from pymem.crossbar.spec import random_crossbar
 
+    p = Periphery() if p is None else p
     rows = []
     for n in sizes:
         xb = random_crossbar(n, n, model, seed=seed)
