@@ -199,3 +199,11 @@ class NewtonConvergenceError(SimulationError):
         self.vector_index = vector_index
         self.residual_a = residual_a
         super().__init__(summary)
+
+
+class PageTooLargeError(ParameterError):
+    """The explorable page (``pymem page``) was asked for an array or data it cannot show."""
+
+
+class PeripheryParameterError(ParameterError):
+    """An energy-model parameter of the periphery (ADC bits, rates, times, powers) is out of range."""

@@ -62,6 +62,12 @@ class BitSliceResult:
     level_step_s: float
     pulses: int
     seconds: float
+    i_read_a: np.ndarray | None = None
+    """Column currents of the read-back (A), shape (k,), least significant device first."""
+    v_read: float = 0.0
+    """Read voltage of the read-back (V)."""
+    g_min_s: float = 0.0
+    """Conductance of digit 0 (S); digit d is ``g_min_s + d * level_step_s``."""
 
 
 def store_and_read(
@@ -75,6 +81,7 @@ def store_and_read(
     variability: Variability | None = None,
     verify: bool = True,
     backend: WriteBackend = "solver",
+    width_s: float | None = None,
 ) -> BitSliceResult:
     """Store ``value`` on ceil(bits / bits_per_device) devices through the circuit and read it back.
 
@@ -94,6 +101,9 @@ def store_and_read(
         Pulse budget per device.
     variability : Variability, optional
         Device-to-device spread (each device's current scale) and write noise.
+    width_s : float, optional
+        First write pulse width (s); default 1/200 of the model's demo drive period.
+        Program-and-verify halves it after an overshoot.
     verify : bool
         True: the verify reads see the real devices, so their spread is
         compensated. False: the devices are programmed as if they were
@@ -123,7 +133,7 @@ def store_and_read(
         g_target,
         v_set=up * amp,
         v_reset=-up * amp,
-        width_s=m.demo_drive().duration_s / 200,
+        width_s=m.demo_drive().duration_s / 200 if width_s is None else width_s,
         rtol=rtol,
         max_pulses=max_pulses,
         noise=variability,
@@ -144,6 +154,9 @@ def store_and_read(
         level_step_s=mapping.step,
         pulses=int(prog.pulses.sum()),
         seconds=time.perf_counter() - t0,
+        i_read_a=np.asarray(read.y[0], dtype=float),
+        v_read=v_read,
+        g_min_s=mapping.g_min_s,
     )
 
 

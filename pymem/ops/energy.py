@@ -12,10 +12,17 @@ The digital reference is M. Horowitz, "Computing's energy problem (and what we
 can do about it)", ISSCC 2014 (45 nm, 0.9 V): a 32-bit floating-point
 multiply 3.7 pJ and add 0.9 pJ, and a DRAM access 1.3 to 2.6 nJ per 64 bits,
 of which a 32-bit weight takes half of the lower figure.
+
+The periphery (:class:`Periphery`, :func:`periphery_energy`) adds, per MVM of
+an ``rows x cols`` array read for ``t_read_s``: the row drivers (DACs)
+``rows * P_dac * t_read``, the column TIAs ``cols * P_tia * t_read`` and one
+ADC conversion per column ``cols * FoM_W * 2**bits`` (Walden). The constants
+live in :mod:`pymem.ops.published` with their citations.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -23,20 +30,140 @@ from numpy.typing import ArrayLike
 
 from pymem import backends
 from pymem.crossbar.spec import Crossbar
+from pymem.errors import PeripheryParameterError
 from pymem.netlist import crossbar as xnet
+from pymem.ops import published as pub
 
-FP32_MULT_J = 3.7e-12
-"""32-bit floating-point multiply, 45 nm (Horowitz, ISSCC 2014)."""
-FP32_ADD_J = 0.9e-12
-"""32-bit floating-point add, 45 nm (Horowitz, ISSCC 2014)."""
-DRAM_32BIT_J = 1.3e-9 / 2
+FP32_MULT_J = pub.FP32_MULT_J
+FP32_ADD_J = pub.FP32_ADD_J
+DRAM_32BIT_J = pub.DRAM_64BIT_J / 2
 """Reading one 32-bit weight from DRAM: half of a 1.3 nJ 64-bit access (Horowitz, ISSCC 2014)."""
+SRAM_32BIT_J = pub.SRAM_32KB_64BIT_J / 2
+"""Reading one 32-bit weight from a 32 KB SRAM: half of a 20 pJ 64-bit access (Horowitz, ISSCC 2014)."""
 
 
 def digital_energy_per_mac() -> dict[str, float]:
-    """Energy of one multiply-accumulate on a digital processor (J), with its weight fetched from DRAM."""
+    """Energy of one 32-bit floating-point multiply-accumulate (J): alone, with an SRAM or a DRAM fetch.
+
+    Returns
+    -------
+    dict
+        ``compute_j`` (the MAC alone), ``sram_j`` (MAC + 32-bit SRAM fetch), ``dram_j`` (MAC + 32-bit
+        DRAM fetch), and, as before, ``weight_fetch_j`` (DRAM) and ``total_j`` (= ``dram_j``).
+    """
     compute = FP32_MULT_J + FP32_ADD_J
-    return {"compute_j": compute, "weight_fetch_j": DRAM_32BIT_J, "total_j": compute + DRAM_32BIT_J}
+    return {
+        "compute_j": compute,
+        "sram_j": compute + SRAM_32BIT_J,
+        "dram_j": compute + DRAM_32BIT_J,
+        "weight_fetch_j": DRAM_32BIT_J,
+        "total_j": compute + DRAM_32BIT_J,
+    }
+
+
+@dataclass(frozen=True)
+class Periphery:
+    """Assumptions of the periphery energy; defaults from :mod:`pymem.ops.published`."""
+
+    adc_bits: int = pub.ISAAC_ADC_BITS
+    """ADC resolution (bits), 1..16."""
+    adc_rate_hz: float = pub.ISAAC_ADC_RATE_HZ
+    """ADC sample rate (samples/s); sets the conversion time, not the energy (Walden)."""
+    adc_fom_j: float = pub.WALDEN_FOM_J
+    """Walden figure of merit (J per conversion step)."""
+    dac_power_w: float = pub.ISAAC_DAC_POWER_EACH_W
+    """Power of one row driver / DAC while a read lasts (W)."""
+    tia_power_w: float = pub.TIA_POWER_W
+    """Power of one column TIA while a read lasts (W); an assumption."""
+    t_read_s: float = pub.ISAAC_READ_S
+    """Duration of one read (s)."""
+
+    def __post_init__(self) -> None:
+        b = self.adc_bits
+        if isinstance(b, bool) or not isinstance(b, int | np.integer) or not 1 <= b <= 16:
+            raise PeripheryParameterError(f"adc_bits must be an integer in 1..16, got {b!r}")
+        for name in ("adc_rate_hz", "adc_fom_j", "t_read_s"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and np.isfinite(value) and value > 0):
+                raise PeripheryParameterError(f"{name} must be a positive finite number, got {value!r}")
+        for name in ("dac_power_w", "tia_power_w"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0):
+                raise PeripheryParameterError(f"{name} must be a finite number >= 0, got {value!r}")
+
+
+def periphery_energy(rows: int, cols: int, p: Periphery = Periphery()) -> dict[str, float]:
+    """Energy of the periphery of one MVM on a ``rows x cols`` array (J per MVM).
+
+    Returns
+    -------
+    dict
+        ``dac_j`` = rows * P_dac * t_read, ``tia_j`` = cols * P_tia * t_read,
+        ``adc_j`` = cols * FoM_W * 2**bits, and ``adc_time_s`` = cols / f_s
+        (one ADC converting every column in turn).
+    """
+    for name, n in (("rows", rows), ("cols", cols)):
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+            raise PeripheryParameterError(f"{name} must be a positive integer, got {n!r}")
+    return {
+        "dac_j": rows * p.dac_power_w * p.t_read_s,
+        "tia_j": cols * p.tia_power_w * p.t_read_s,
+        "adc_j": cols * p.adc_fom_j * 2.0**p.adc_bits,
+        "adc_time_s": cols / p.adc_rate_hz,
+    }
+
+
+def energy_breakdown(array_j: float, rows: int, cols: int, p: Periphery = Periphery()) -> dict[str, Any]:
+    """One MVM's energy by part (J), per MAC, and against the three digital references.
+
+    Parameters
+    ----------
+    array_j : float
+        Energy the drivers deliver into the array (cells and wires) for one MVM (J), from a simulation.
+    rows, cols : int
+    p : Periphery
+
+    Returns
+    -------
+    dict
+        ``parts_j`` {array, dac, tia, adc}, ``total_j``, ``per_mac_j`` {part: J}, ``total_per_mac_j``,
+        ``digital`` (:func:`digital_energy_per_mac`), ``ratio`` {compute, sram, dram}: digital over analog
+        per MAC, ``assumptions``.
+    """
+    if not (np.isfinite(array_j) and array_j >= 0):
+        raise PeripheryParameterError(f"array energy must be finite and >= 0 J, got {array_j!r}")
+    per = periphery_energy(rows, cols, p)
+    parts = {"array": float(array_j), "dac": per["dac_j"], "tia": per["tia_j"], "adc": per["adc_j"]}
+    total = sum(parts.values())
+    macs = rows * cols
+    digital = digital_energy_per_mac()
+    return {
+        "parts_j": parts,
+        "total_j": total,
+        "per_mac_j": {k: v / macs for k, v in parts.items()},
+        "total_per_mac_j": total / macs,
+        "digital": digital,
+        "ratio": {k: digital[f"{k}_j"] / (total / macs) for k in ("compute", "sram", "dram")},
+        "adc_time_s": per["adc_time_s"],
+        "assumptions": asdict(p),
+        "macs": macs,
+    }
+
+
+def solver_array_energy(xb: Crossbar, v: ArrayLike, t_read_s: float) -> float:
+    """Energy (J) the row drivers deliver for one input ``v`` (V) held ``t_read_s`` (s), by the exact solver.
+
+    The sum over rows of v_i times the current the row's cells draw; with ideal
+    wires it is ``t_read * sum G v**2``.
+    """
+    from pymem.ops.solver import CrossbarSolver
+
+    if not (np.isfinite(t_read_s) and t_read_s > 0):
+        raise PeripheryParameterError(f"t_read_s must be a positive finite number, got {t_read_s!r}")
+    vec = np.asarray(v, dtype=float)
+    nodes = CrossbarSolver(xb).node_voltages(vec)
+    cell = xb.conductances() * (nodes["wl"] - nodes["bl"])
+    return float(t_read_s * np.sum(vec * cell.sum(axis=1)))
 
 
 def mvm_energy(

@@ -44,6 +44,14 @@ class MultiplierResult:
     seconds : float
     step_seconds : float
         Mean wall time of one read-compare-write step (s).
+    states : list of float
+        Device state at each read of ``trajectory`` (state units).
+    widths_s : list of float
+        Width of each pulse applied (s), signed by its direction (+ towards a larger product).
+    g_max_s : float
+        Largest conductance of the device at the read voltage (S): w = G / g_max_s.
+    v_read : float
+        Read voltage (V) that x scales.
     """
 
     x: float
@@ -56,6 +64,10 @@ class MultiplierResult:
     trajectory: list[float] = field(default_factory=list)
     seconds: float = 0.0
     step_seconds: float = 0.0
+    states: list[float] = field(default_factory=list)
+    widths_s: list[float] = field(default_factory=list)
+    g_max_s: float = 0.0
+    v_read: float = 0.0
 
 
 def set_polarity(model: DeviceModel, v: float) -> int:
@@ -121,6 +133,8 @@ def train_multiplier(
     up = set_polarity(model, amp)
     t0 = time.perf_counter()
     trajectory: list[float] = []
+    states: list[float] = []
+    widths: list[float] = []
     pulses = 0
     last = 0
     converged = False
@@ -128,6 +142,7 @@ def train_multiplier(
         read = mvm(xb, [x * v_read], backend=backend)
         product = float(read.y[0, 0]) / (v_read * g_max)
         trajectory.append(product)
+        states.append(float(xb.states[0, 0]))
         if abs(product - z) <= tol:
             converged = True
             break
@@ -137,6 +152,7 @@ def train_multiplier(
         if last and direction != last:
             width /= 2
         last = direction
+        widths.append(direction * width)
         res = write_pulses(xb, (0, 0), direction * up * amp, width, "v2", backend=backend)
         xb = xb.with_states(res.states_after)
         pulses += 1
@@ -153,4 +169,8 @@ def train_multiplier(
         trajectory=trajectory,
         seconds=seconds,
         step_seconds=seconds / max(len(trajectory), 1),
+        states=states,
+        widths_s=widths,
+        g_max_s=g_max,
+        v_read=v_read,
     )

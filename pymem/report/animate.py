@@ -294,6 +294,36 @@ def _markers(trace_t: NDArray[np.float64], idx: NDArray[np.int_], drive: Drive) 
     return {k: int(np.searchsorted(idx, _nearest(trace_t, s))) for k, s in times.items()}
 
 
+def simulate_write_read(
+    model: str, x0: float | None = None
+) -> tuple[DeviceModel, Drive, DeviceTrace, NDArray[np.int_], dict[str, Any]]:
+    """Run the write-versus-read drive of ``model`` through ngspice and pick the frames to show.
+
+    Returns the model, the drive, the full ngspice trace, the indices of the kept
+    frames and the page's data (with ``markers``).
+
+    Raises
+    ------
+    ParameterError
+        For a model outside :data:`SUPPORTED`.
+    """
+    from pymem import devices
+
+    if model not in SUPPORTED:
+        raise ParameterError(
+            f"pymem animate does not support model {model!r}; choose one of {list(SUPPORTED)}"
+        )
+    dev = devices.get(model) if x0 is None else devices.get(model, x0=float(x0))
+    drive = build_drive(dev)
+    shortest = min(p.width_s for p in drive.pulses)
+    step = min(dev.spice_max_step_s or math.inf, shortest / 30, drive.waveform.duration_s / 4000)
+    trace = devices.simulate(dev, drive.waveform, backend="ngspice", max_step_s=step)
+    idx = pick_frames(trace.t, drive)
+    data = _page_data(dev, drive, trace, idx)
+    data["markers"] = _markers(trace.t, idx, drive)
+    return dev, drive, trace, idx, data
+
+
 def animate_page(
     model: str = "vteam", out_path: str | Path = "memristor.html", x0: float | None = None
 ) -> AnimateResult:
@@ -318,22 +348,9 @@ def animate_page(
     ParameterError
         For a model outside :data:`SUPPORTED` or an ``x0`` outside its bounds.
     """
-    from pymem import devices
-
     t0 = time.perf_counter()
-    if model not in SUPPORTED:
-        raise ParameterError(
-            f"pymem animate does not support model {model!r}; choose one of {list(SUPPORTED)}"
-        )
-    dev = devices.get(model) if x0 is None else devices.get(model, x0=float(x0))
-    drive = build_drive(dev)
-    shortest = min(p.width_s for p in drive.pulses)
-    step = min(dev.spice_max_step_s or math.inf, shortest / 30, drive.waveform.duration_s / 4000)
-    trace = devices.simulate(dev, drive.waveform, backend="ngspice", max_step_s=step)
-    idx = pick_frames(trace.t, drive)
-    markers = _markers(trace.t, idx, drive)
-    data = _page_data(dev, drive, trace, idx)
-    data["markers"] = markers
+    dev, drive, trace, idx, data = simulate_write_read(model, x0)
+    markers = data["markers"]
     title = f"pymem: one {dev.name} memristor, simulated by ngspice"
     blob = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
     page = importlib.resources.files("pymem.report").joinpath("animate_page.html").read_text("utf-8")

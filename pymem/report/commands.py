@@ -114,12 +114,18 @@ def cmd_mvm(args: argparse.Namespace) -> int:
         diff = compare_solver_with_ngspice(xb, v, sim_backend=args.sim_backend)
         out["max_rel_diff_solver_vs_ngspice"] = diff
     if args.energy:
-        from pymem.ops.energy import mvm_energy
+        from dataclasses import replace
 
+        from pymem.ops.energy import energy_breakdown, mvm_energy
+        from pymem.report.energy_commands import periphery_from
+
+        p = periphery_from(args)
         e = mvm_energy(xb, v, sim_backend=args.sim_backend)
         out.update(
             {k: e[k] for k in ("energy_j", "energy_per_mac_j", "digital_energy_per_mac_j", "t_read_s")}
         )
+        hold = replace(p, t_read_s=e["t_read_s"])
+        out["breakdown"] = energy_breakdown(e["energy_j"], xb.rows, xb.cols, hold)
     _emit(out, args.json)
     return 0
 
@@ -236,7 +242,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--batch", type=int, default=1, help="input vectors (default 1)")
     _sim_backend_arg(p)
     p.add_argument("--check", action="store_true", help="also compare the solver with ngspice")
-    p.add_argument("--energy", action="store_true", help="also the drivers' energy per MVM (ngspice)")
+    p.add_argument("--energy", action="store_true", help="also the energy per MVM by part (array: ngspice)")
+    from pymem.report.energy_commands import add_periphery_args
+
+    add_periphery_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_mvm)
 
