@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
+from pymem import devices
 from pymem.devices.team import TEAM
 from pymem.devices.waveforms import PWL, Sine, pulse_train, triangle
 from pymem.errors import ParameterError
@@ -176,7 +177,16 @@ def test_subckt_text_carries_the_parameters() -> None:
         ({"i_off_a": 0.0}, "i_off_a must be > 0 A"),
         ({"i_on_a": 8.9e-6}, "i_on_a must be < 0 A .* makes the state drift at zero current"),
         ({"r_model": "quadratic"}, "r_model='quadratic' is unknown"),
-        ({"window": "prodromakis"}, "window='prodromakis' is unknown"),
+        ({"window": "hann"}, "window='hann' is unknown; choose one of .*kvatinsky"),
+        ({"j": 0.0}, "Prodromakis window scale j must be finite and > 0"),
+        ({"w_c_m": -1e-12}, "w_c_m must be finite and > 0 m"),
+        ({"a_on_m": 3e-9}, "a_on_m=3e-09 must be below a_off_m=3e-09"),
+        ({"r_clamped": 1}, "r_clamped must be True or False"),
+        (
+            {"window": "kvatinsky", "r_clamped": False, "a_on_m": -0.5e-9},
+            "linear R turns negative where the ON drive stops",
+        ),
+        ({"i_on_a": 0.0}, "i_on_a must be < 0 A"),
         ({"p": 0.0}, "window exponent p must be a whole number in 1..10"),
         ({"stop_layer": 0.5}, r"stop_layer must be in \(0, 0.1\]"),
         ({"x0": -0.1}, r"x0=-0.1 is outside the state range \[0.0, 1.0\] of team"),
@@ -186,3 +196,72 @@ def test_subckt_text_carries_the_parameters() -> None:
 def test_bad_parameters_raise(overrides: dict[str, object], match: str) -> None:
     with pytest.raises(ParameterError, match=match):
         TEAM(**overrides)  # type: ignore[arg-type]
+
+
+# ----- windows of the TEAM paper and Xyce, presets ----------------------------------------------
+def test_windows_match_the_papers() -> None:
+    """Joglekar, Prodromakis and the TEAM paper's own window against their formulas written out."""
+    x = np.linspace(0.0, 1.0, 11)
+    base = TEAM()
+    rate_on, rate_off = base.dxdt(-1.0, 0.5), base.dxdt(1.0, 0.5)  # window none: f = 1 at x = 0.5
+    jog = TEAM(window="joglekar", p=2.0)
+    np.testing.assert_allclose(jog.window_value(x, 1.0), 1 - (2 * x - 1) ** 4, atol=1e-15)
+    pro = TEAM(window="prodromakis", p=3.0, j=0.5)
+    np.testing.assert_allclose(
+        pro.window_value(x, -1.0), 0.5 * (1 - ((x - 0.5) ** 2 + 0.75) ** 3), atol=1e-15
+    )
+    kva = TEAM(window="kvatinsky", a_on_m=0.6e-9, a_off_m=2.4e-9, w_c_m=0.1e-9)
+    w = 3e-9 * x
+    np.testing.assert_allclose(kva.window_value(x, 1.0), np.exp(-np.exp((w - 2.4e-9) / 0.1e-9)), rtol=1e-12)
+    np.testing.assert_allclose(kva.window_value(x, -1.0), np.exp(-np.exp(-(w - 0.6e-9) / 0.1e-9)), rtol=1e-12)
+    # the window multiplies the rate; R is unchanged
+    r = TEAM().resistance(0.5)
+    assert kva.dxdt(1.0, 0.5) == pytest.approx(rate_off * np.exp(-np.exp(-9.0)), rel=1e-12)
+    assert jog.dxdt(-1.0, 0.5) == pytest.approx(rate_on, rel=1e-12)
+    assert float(kva.resistance(0.5)) == float(r)
+
+
+WINDOW_MODELS = {
+    "joglekar": TEAM(window="joglekar"),
+    "prodromakis": TEAM(window="prodromakis", p=2.0),
+    "kvatinsky": TEAM(window="kvatinsky", a_on_m=0.3e-9, a_off_m=2.7e-9, w_c_m=0.05e-9),
+}
+
+
+@pytest.mark.parametrize("window", list(WINDOW_MODELS))
+def test_ngspice_matches_reference_with_the_added_windows(window: str) -> None:
+    """A gentle sine (65 mV, 1 Hz, two cycles, from x = 0.5) through each added window."""
+    model = WINDOW_MODELS[window]
+    waveform = Sine(0.065, 1.0, 2)
+    step = waveform.duration_s / 20_000
+    ref = simulate(model, waveform, backend="reference", max_step_s=step)
+    ng = simulate(model, waveform, backend="ngspice", max_step_s=step)
+    assert np.ptp(ref.x) > 0.05 * model.x_range
+    assert np.max(np.abs(ng.at(ref.t).x - ref.x)) <= 1e-3 * model.x_range
+
+
+def test_presets_apply_before_overrides() -> None:
+    assert devices.presets("team") == ["xyce"]
+    assert devices.presets("vteam") == []
+    xyce = devices.get("team", preset="xyce", x0=0.2)
+    assert isinstance(xyce, TEAM)
+    assert (xyce.window, xyce.alpha_on, xyce.k_off_m_per_s, xyce.r_clamped, xyce.x0) == (
+        "kvatinsky",
+        10.0,
+        1.46e-18,
+        False,
+        0.2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "preset", "match"),
+    [
+        ("team", "spectre", r"model 'team' has no preset 'spectre'; its presets are \['xyce'\]"),
+        ("hp", "xyce", r"model 'hp' has no preset 'xyce'; its presets are \[\]"),
+        ("tea", "xyce", "unknown device model 'tea'"),
+    ],
+)
+def test_unknown_preset_is_refused(name: str, preset: str, match: str) -> None:
+    with pytest.raises(ParameterError, match=match):
+        devices.get(name, preset=preset)

@@ -13,6 +13,7 @@ from typing import Any
 from pymem.devices.base import DeviceModel
 from pymem.devices.hp import HPMemristor
 from pymem.devices.stanford_pku import StanfordPKU
+from pymem.devices.team import TEAM
 from pymem.devices.vteam import VTEAM
 from pymem.devices.waveforms import PWL, Sine, pulse_train, triangle
 from pymem.devices.yakopcic import Yakopcic
@@ -23,6 +24,7 @@ REGISTRY: dict[str, type[DeviceModel]] = {
     Yakopcic.name: Yakopcic,
     StanfordPKU.name: StanfordPKU,
     VTEAM.name: VTEAM,
+    TEAM.name: TEAM,
 }
 
 
@@ -37,32 +39,53 @@ def names() -> list[str]:
     return sorted(REGISTRY)
 
 
-def get(name: str, /, **overrides: Any) -> DeviceModel:
+def presets(name: str, /) -> list[str]:
+    """Names of the presets of model ``name`` (named parameter sets), sorted; often empty."""
+    return sorted(_model_class(name).presets)
+
+
+def _model_class(name: str) -> type[DeviceModel]:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise ParameterError(f"unknown device model {name!r}; choose one of {names()}") from None
+
+
+def get(name: str, /, preset: str | None = None, **overrides: Any) -> DeviceModel:
     """Build the model ``name`` with its published defaults, some overridden.
 
     Parameters
     ----------
     name : str
-        A name of :func:`names` (``hp``, ``vteam``, ``yakopcic``, ``stanford-pku``).
+        A name of :func:`names` (``hp``, ``vteam``, ``yakopcic``, ``stanford-pku``, ``team``).
+    preset : str, optional
+        A named parameter set of the model (:func:`presets`), applied over the
+        defaults before ``overrides``: ``get("team", preset="xyce")`` is Xyce's
+        TEAM (MEMRISTOR level 2, window 4) with the set of its regression test.
     **overrides
         Parameter fields to replace, in SI units (``window="joglekar"`` for hp).
 
     Raises
     ------
     ParameterError
-        For an unknown name or parameter, or a value the model rejects.
+        For an unknown name, preset or parameter, or a value the model rejects.
     """
-    try:
-        cls = REGISTRY[name]
-    except KeyError:
-        raise ParameterError(f"unknown device model {name!r}; choose one of {names()}") from None
+    cls = _model_class(name)
+    params: dict[str, Any] = {}
+    if preset is not None:
+        if preset not in cls.presets:
+            raise ParameterError(
+                f"model {name!r} has no preset {preset!r}; its presets are {sorted(cls.presets)}"
+            )
+        params.update(cls.presets[preset])
     fields = {f.name for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(overrides) - fields)
     if unknown:
         raise ParameterError(
             f"model {name!r} has no parameter {unknown[0]!r}; its parameters are {sorted(fields)}"
         )
-    return cls(**overrides)
+    params.update(overrides)
+    return cls(**params)
 
 
 def __getattr__(attr: str) -> Any:
@@ -77,6 +100,7 @@ def __getattr__(attr: str) -> Any:
 __all__ = [
     "PWL",
     "REGISTRY",
+    "TEAM",
     "VTEAM",
     "DeviceModel",
     "HPMemristor",
@@ -85,6 +109,7 @@ __all__ = [
     "Yakopcic",
     "get",
     "names",
+    "presets",
     "pulse_train",
     "register",
     "simulate",

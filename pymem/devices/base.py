@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import ClassVar
 
 import numpy as np
@@ -55,6 +56,9 @@ class DeviceModel(ABC):
     spice_write_tight_reltol: ClassVar[float] = 1e-7
     """ngspice reltol of reference write runs (with ``spice_max_step_s``), within about
     2e-6 of the state range of the finest runs of the study."""
+    presets: ClassVar[Mapping[str, Mapping[str, object]]] = {}
+    """Named parameter sets (preset name to field overrides of the defaults), for
+    ``pymem.devices.get(name, preset=...)``; empty for most models."""
 
     # ----- equations (numpy) -------------------------------------------------
     @property

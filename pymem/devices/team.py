@@ -21,17 +21,20 @@ The current thresholds correspond to state-dependent voltage thresholds
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pymem.devices import team_windows
 from pymem.devices.base import DeviceModel, require
+from pymem.devices.team_windows import OWN_WINDOWS, TEAM_WINDOWS, TeamWindow
 from pymem.devices.vteam import (
     BOUND_GAP,
     RModel,
-    Window,
     check_common_fields,
     resistance_of,
     spice_resistance,
@@ -42,6 +45,31 @@ from pymem.devices.vteam import (
 )
 from pymem.devices.waveforms import Sine
 from pymem.numeric import significant
+
+XYCE_REGRESSION_SET: Mapping[str, object] = MappingProxyType(
+    {
+        "r_on_ohm": 50.0,
+        "r_off_ohm": 1000.0,
+        "w_on_m": 0.0,
+        "w_off_m": 3e-9,
+        "k_off_m_per_s": 1.46e-18,
+        "k_on_m_per_s": -4.68e-22,
+        "alpha_off": 10.0,
+        "alpha_on": 10.0,
+        "i_off_a": 115e-6,
+        "i_on_a": -8.9e-6,
+        "window": "kvatinsky",
+        "a_on_m": 0.0,
+        "a_off_m": 3e-9,
+        "w_c_m": 1e-12,
+        "r_clamped": False,
+        "x0": 0.0,
+    }
+)
+"""Xyce's regression test of its TEAM memristor (``memristorTEAM_test.cir``): ``level=2 ron=50
+roff=1000 koff=1.46e-18 kon=-4.68e-22 alphaoff=10 alphaon=10 wc=1.0e-12 ioff=115e-6 ion=-8.9e-6
+xscaling=1.0e9 wt=4``, Xyce's defaults xon = aon = 0, xoff = aoff = 3 nm and IVRELATION = 0
+(linear R), and its DC operating point x = 0. xscaling only sets Xyce's state unit (nm)."""
 
 
 @dataclass(frozen=True)
@@ -79,23 +107,41 @@ class TEAM(DeviceModel):
     """OFF threshold current i_off (A, > 0)."""
     r_model: RModel = "linear"
     """Resistance law: linear or exponential in the state."""
-    window: Window = "none"
-    """Window function: none (f = 1 with an end stop at the bounds) or biolek."""
+    window: TeamWindow = "none"
+    """Window function: none (f = 1 with an end stop at the bounds), biolek, joglekar, prodromakis
+    or kvatinsky (the TEAM paper's own f_off / f_on; Xyce's window type 4)."""
     p: float = 1.0
-    """Biolek window exponent p (dimensionless, whole number 1..10)."""
+    """Biolek, Joglekar and Prodromakis window exponent p (dimensionless, whole number 1..10)."""
+    j: float = 1.0
+    """Prodromakis window scale j (dimensionless, > 0)."""
+    a_on_m: float = 0.0
+    """Kvatinsky window: position a_on where f_on falls to exp(-1) (m); Xyce's AON default."""
+    a_off_m: float = 3e-9
+    """Kvatinsky window: position a_off where f_off falls to exp(-1) (m); Xyce's AOFF default."""
+    w_c_m: float = 1.07e-12
+    """Kvatinsky window: width w_c of its fall (m, > 0); Xyce's WC default."""
+    r_clamped: bool = True
+    """R(x) of the state clamped to [0, 1] (True), or of the state as it is (False: the TEAM paper
+    and Xyce, where the soft Kvatinsky window lets the state, and R, pass the bounds slightly)."""
     stop_layer: float = 1e-3
     """Window none: end-stop width, the last part of the range where the rate ramps to 0 (in (0, 0.1])."""
     x0: float = 0.5
     """Initial state (w0 - w_on) / (w_off - w_on) (dimensionless, in [0, 1])."""
 
     name: ClassVar[str] = "team"
+    presets: ClassVar[Mapping[str, Mapping[str, object]]] = {
+        "xyce": XYCE_REGRESSION_SET,
+    }
+    """``xyce``: Xyce's MEMRISTOR level 2 equations with window type 4 (the TEAM paper's own
+    window, R of the unclamped state) and the parameter set of Xyce's regression test
+    ``memristorTEAM_test.cir``; see docs/models/team.md."""
     citation: ClassVar[str] = (
         "Kvatinsky, Friedman, Kolodny & Weiser, IEEE TCAS-I 60(1), 211 (2013); defaults: TEAM set "
         "of Kvatinsky et al.'s reference Verilog-A (Technion CCIT report 801, 2011), i_on sign fixed"
     )
 
     def __post_init__(self) -> None:
-        check_common_fields(self)
+        check_common_fields(self, TEAM_WINDOWS)
         require(
             math.isfinite(self.i_off_a) and self.i_off_a > 0,
             f"i_off_a must be > 0 A (TEAM needs i_on < 0 < i_off), got {self.i_off_a!r}",
@@ -105,12 +151,49 @@ class TEAM(DeviceModel):
             f"i_on_a must be < 0 A (TEAM needs i_on < 0 < i_off), got {self.i_on_a!r}; a positive "
             "i_on (as printed in the 2011 reference code) makes the state drift at zero current",
         )
+        self.check_window_fields()
         self.check_x0()
+
+    def check_window_fields(self) -> None:
+        """Validate j, a_on, a_off, w_c and r_clamped; raise :class:`ParameterError` naming the field."""
+        require(
+            math.isfinite(self.j) and self.j > 0,
+            f"Prodromakis window scale j must be finite and > 0, got {self.j!r}",
+        )
+        require(
+            math.isfinite(self.w_c_m) and self.w_c_m > 0,
+            f"w_c_m must be finite and > 0 m (the Kvatinsky window's width, 1e-12 m in Xyce's "
+            f"regression test), got {self.w_c_m!r}",
+        )
+        require(
+            math.isfinite(self.a_on_m) and math.isfinite(self.a_off_m) and self.a_on_m < self.a_off_m,
+            f"a_on_m={self.a_on_m!r} must be below a_off_m={self.a_off_m!r} (both finite, in m): "
+            "the Kvatinsky window stops ON drives at a_on and OFF drives at a_off",
+        )
+        require(
+            isinstance(self.r_clamped, bool),
+            f"r_clamped must be True or False, got {self.r_clamped!r}",
+        )
+        if self.r_model == "linear" and not self.r_clamped and self.window == "kvatinsky":
+            # the ON drive stops within ~4 w_c below a_on (f_on = exp(-e^4) = 2e-24 there);
+            # the linear R must stay positive down to 10 w_c below it
+            lowest = (self.a_on_m - 10 * self.w_c_m - self.w_on_m) / self.width_m
+            require(
+                self.r_on_ohm + (self.r_off_ohm - self.r_on_ohm) * lowest > 0,
+                f"with r_clamped=False the linear R turns negative where the ON drive stops "
+                f"(a_on_m={self.a_on_m!r} is too far below w_on_m={self.w_on_m!r}); raise a_on_m "
+                "or keep r_clamped=True",
+            )
 
     @property
     def subckt_name(self) -> str:
-        tail = f"biolek{round(self.p)}" if self.window == "biolek" else self.window
-        return f"pymem_team_{self.r_model[:3]}_{tail}"
+        tail = (
+            f"{self.window}{round(self.p)}"
+            if self.window in ("biolek", "joglekar", "prodromakis")
+            else self.window
+        )
+        clamp = "" if self.r_clamped else "_free"
+        return f"pymem_team_{self.r_model[:3]}_{tail}{clamp}"
 
     @property
     def x_bounds(self) -> tuple[float, float]:
@@ -127,13 +210,14 @@ class TEAM(DeviceModel):
         return (self.i_on_a * r0, self.i_off_a * r0)
 
     def demo_drive(self) -> Sine:
-        """1 V at 0.1 Hz, one cycle: OFF over seconds, then an ON switching that runs away.
+        """65 mV at 1 Hz, one cycle: just past the OFF threshold at x0 = 0.5 (60.4 mV), then an ON
+        drift of a quarter of the range.
 
-        Once |i| passes -i_on the ON rate grows as R falls, so the ON switching
-        completes within microseconds; compare against a reference sampled at
-        ngspice's own time points, not a coarse uniform grid.
+        Larger drives end in TEAM's ON runaway (once |i| passes -i_on, R falls, |i| grows and the
+        rate with it): the state then reaches x_on within microseconds at a time so sensitive to
+        round-off that no two integrators agree on the state at given points (docs/models/team.md).
         """
-        return Sine(1.0, 0.1, cycles=1)
+        return Sine(0.065, 1.0, cycles=1)
 
     @property
     def width_m(self) -> float:
@@ -150,9 +234,21 @@ class TEAM(DeviceModel):
         """Normalised k_on / (w_off - w_on) (1/s, < 0)."""
         return self.k_on_m_per_s / self.width_m
 
+    @property
+    def window_positions(self) -> tuple[float, float, float]:
+        """Kvatinsky window's a_on, a_off and w_c in units of the state range (dimensionless)."""
+        w = self.width_m
+        return ((self.a_on_m - self.w_on_m) / w, (self.a_off_m - self.w_on_m) / w, self.w_c_m / w)
+
     def resistance(self, x: ArrayLike) -> NDArray[np.float64]:
-        """R (ohm) at state ``x`` (clamped to [0, 1]); broadcasts."""
-        return resistance_of(x, self.r_on_ohm, self.r_off_ohm, self.r_model)
+        """R (ohm) at state ``x`` (clamped to [0, 1] if ``r_clamped``); broadcasts."""
+        return resistance_of(x, self.r_on_ohm, self.r_off_ohm, self.r_model, self.r_clamped)
+
+    def window_value(self, x: ArrayLike, drive: ArrayLike) -> NDArray[np.float64]:
+        """The window f(x) (dimensionless); ``drive`` (V or A) picks the branch by its sign."""
+        if self.window in OWN_WINDOWS:
+            return team_windows.window(x, drive, self.window, self.p, self.j, *self.window_positions)
+        return window_of(x, drive, self.window, self.p, self.stop_layer)
 
     def current(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
         return np.asarray(v, dtype=float) / self.resistance(x)
@@ -162,7 +258,7 @@ class TEAM(DeviceModel):
         rate = threshold_rate(
             i, self.i_off_a, self.i_on_a, self.k_off_per_s, self.k_on_per_s, self.alpha_off, self.alpha_on
         )
-        return rate * window_of(x, v, self.window, self.p, self.stop_layer)
+        return rate * self.window_value(x, v)
 
     # ----- SPICE -----------------------------------------------------------------
     def spice_params(self) -> dict[str, float]:
@@ -178,11 +274,22 @@ class TEAM(DeviceModel):
             "ion": self.i_on_a,
             "xlayer": self.stop_layer,
             "xgap": BOUND_GAP,
+            **self._spice_window_params(),
         }
 
+    def _spice_window_params(self) -> dict[str, float]:
+        if self.window == "prodromakis":
+            return {"jw": self.j}
+        if self.window == "kvatinsky":
+            a_on, a_off, w_c = self.window_positions
+            return {"aonx": significant(a_on), "aoffx": significant(a_off), "wcx": significant(w_c)}
+        return {}
+
     def spice_current(self, v: str, x: str) -> str:
-        return f"{v}/{spice_resistance(x, self.r_model)}"
+        return f"{v}/{spice_resistance(x, self.r_model, self.r_clamped)}"
 
     def spice_dxdt(self, v: str, x: str) -> str:
         rate = spice_threshold_rate(f"({self.spice_current(v, x)})", "ioff", "ion")
+        if self.window in OWN_WINDOWS:
+            return f"{rate}*{team_windows.spice_window(x, v, self.window, self.p)}"
         return f"{rate}*{spice_window(x, v, self.window, self.p)}"

@@ -82,9 +82,11 @@ def clamp01(x: ArrayLike) -> NDArray[np.float64]:
     return np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
 
 
-def resistance_of(x: ArrayLike, r_on: float, r_off: float, r_model: str) -> NDArray[np.float64]:
-    """R(x) (ohm) of the normalised state ``x`` (clamped to [0, 1]); broadcasts."""
-    xc = clamp01(x)
+def resistance_of(
+    x: ArrayLike, r_on: float, r_off: float, r_model: str, clamped: bool = True
+) -> NDArray[np.float64]:
+    """R(x) (ohm) of the normalised state ``x`` (clamped to [0, 1] unless ``clamped=False``); broadcasts."""
+    xc = clamp01(x) if clamped else np.asarray(x, dtype=float)
     if r_model == "exponential":
         return r_on * np.exp(math.log(r_off / r_on) * xc)
     return r_on + (r_off - r_on) * xc
@@ -131,9 +133,12 @@ def spice_clamp01(x: str) -> str:
     return f"min(max({x},0),1)"
 
 
-def spice_resistance(x: str, r_model: str) -> str:
-    """B-source text of R(x) over the subcircuit parameters ``ron``, ``roff``, ``lam``."""
-    xc = spice_clamp01(x)
+def spice_resistance(x: str, r_model: str, clamped: bool = True) -> str:
+    """B-source text of R(x) over the subcircuit parameters ``ron``, ``roff``, ``lam``.
+
+    ``clamped=False`` uses the state as it is, not clamped to [0, 1] (TEAM's ``r_clamped``).
+    """
+    xc = spice_clamp01(x) if clamped else x
     if r_model == "exponential":
         return f"(ron*exp(lam*{xc}))"
     return f"(ron+(roff-ron)*{xc})"
@@ -175,8 +180,10 @@ class SharedFields(Protocol):
     stop_layer: float
 
 
-def check_common_fields(m: SharedFields) -> None:
+def check_common_fields(m: SharedFields, windows: tuple[str, ...] = WINDOWS) -> None:
     """Validate the fields VTEAM and TEAM share (resistances, widths, rates, exponents, window).
+
+    ``windows`` are the window names the model accepts (VTEAM's :data:`WINDOWS` by default).
 
     Raises
     ------
@@ -218,7 +225,7 @@ def check_common_fields(m: SharedFields) -> None:
             f"threshold, which breaks Newton's method in ngspice), got {value!r}",
         )
     require(m.r_model in R_MODELS, f"r_model={m.r_model!r} is unknown; choose one of {R_MODELS}")
-    require(m.window in WINDOWS, f"window={m.window!r} is unknown; choose one of {WINDOWS}")
+    require(m.window in windows, f"window={m.window!r} is unknown; choose one of {windows}")
     require(
         math.isfinite(m.p) and m.p == round(m.p) and 1 <= m.p <= 10,
         f"window exponent p must be a whole number in 1..10 (the Biolek window is evaluated as a "
