@@ -48,7 +48,12 @@ def test_pulses_in_a_loop_equal_one_continuous_transient(name: str, scheme: str)
     assert moved > 1e-3 * xb.device.x_range, "the pulses should move the selected cell"
 
 
-@pytest.mark.parametrize("name", THRESHOLD_MODELS)
+FIXED_THRESHOLD_MODELS = [m for m in THRESHOLD_MODELS if not devices.get(m).thresholds_depend_on_state]
+"""TEAM's voltage thresholds are i R(x): a cell of lower R switches at a lower voltage, so no fixed
+V/2 amplitude leaves every half-selected cell alone (its own tests cover its thresholds)."""
+
+
+@pytest.mark.parametrize("name", FIXED_THRESHOLD_MODELS)
 def test_v2_below_twice_the_threshold_leaves_half_selected_cells_alone(name: str) -> None:
     amp = _write_amplitude(name)
     width = devices.get(name).demo_drive().duration_s / 10

@@ -52,7 +52,12 @@ def test_bad_data_requests_are_refused(kw, match):
 # -- pulse design --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", [n for n in devices.names() if n != "stanford-pku"])
+@pytest.mark.parametrize(
+    "name",
+    # Stanford-PKU switches by runaway; TEAM's thresholds (i R(x)) hold at x0 only, and the design
+    # works at mid-range conductance, so both move by a level only roughly
+    [n for n in devices.names() if n != "stanford-pku" and not devices.get(n).thresholds_depend_on_state],
+)
 @pytest.mark.parametrize("direction", [1, -1])
 def test_one_designed_pulse_moves_g_by_one_level(name, direction):
     """The reference integrator (scipy) applies the pulse: dG is 1/levels of the range, to 15 %."""

@@ -48,6 +48,9 @@ class DeviceModel(ABC):
     spice_max_step_s: ClassVar[float | None] = None
     """Largest ngspice time step that keeps this model's transients within 1e-3 of the
     state range of the reference (s); None when the drive's own scale suffices."""
+    thresholds_depend_on_state: ClassVar[bool] = False
+    """True when :attr:`thresholds` hold at ``x0`` only (a current-controlled model, whose
+    voltage thresholds scale with R(x)): fixed-voltage half-select margins do not apply."""
     spice_write_reltol: ClassVar[float] = 1e-7
     """ngspice reltol of array write decks: fast, and within about 1e-5 of the state range
     of the tight setting (the study in docs/write-tolerances.md)."""

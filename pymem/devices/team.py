@@ -129,6 +129,7 @@ class TEAM(DeviceModel):
     """Initial state (w0 - w_on) / (w_off - w_on) (dimensionless, in [0, 1])."""
 
     name: ClassVar[str] = "team"
+    thresholds_depend_on_state: ClassVar[bool] = True
     presets: ClassVar[Mapping[str, Mapping[str, object]]] = {
         "xyce": XYCE_REGRESSION_SET,
     }
