@@ -129,6 +129,8 @@ class LinearNetwork(_Base):
     def set_active(self, cells: NDArray[np.int64]) -> None:
         """Make ``cells`` (flat indices) the moving ones; their update columns are solved once."""
         new = np.setdiff1d(cells, self.cells)
+        if not new.size and hasattr(self, "pmat"):
+            return
         if new.size:
             u = np.zeros((self.n, new.size))
             np.add.at(u, (self.p[new], np.arange(new.size)), 1.0)
@@ -141,11 +143,16 @@ class LinearNetwork(_Base):
             order = np.argsort(self.cells)
             self.cells, self.z_all = self.cells[order], self.z_all[:, order]
         k = self.cells.size
-        u_all = np.zeros((self.n, k))
-        np.add.at(u_all, (self.p[self.cells], np.arange(k)), 1.0)
-        np.add.at(u_all, (self.m[self.cells], np.arange(k)), -1.0)
-        self.pmat = self.z_all[self.p[self.cells]] - self.z_all[self.m[self.cells]]  # U^T H U, (k, k)
-        self.w = u_all[self.src_nodes] - self.g_s @ self.z_all  # source currents per unit j, (src, k)
+        p, m = self.p[self.cells], self.m[self.cells]
+        self.pmat = self.z_all[p] - self.z_all[m]  # U^T H U, (k, k)
+        # source currents per unit extra current j: U_s - G0_s H U, (sources, k)
+        slot = -np.ones(self.n, dtype=np.int64)
+        slot[self.src_nodes] = np.arange(self.src_nodes.size)
+        u_s = np.zeros((self.src_nodes.size, k))
+        for nodes, sign in ((p, 1.0), (m, -1.0)):
+            hit = slot[nodes] >= 0
+            np.add.at(u_s, (slot[nodes][hit], np.flatnonzero(hit)), sign)
+        self.w = u_s - self.g_s @ self.z_all
 
     def segment(self, ta: float, tb: float) -> None:
         """Prepare evaluations between corners ``ta`` < ``tb`` (sources linear in between)."""
@@ -203,14 +210,17 @@ class LinearNetwork(_Base):
         dj_dx = np.diag(gp * u) + d[:, None] * du_dx
         return u, du_dx, dj_dx, self._lerp(self._c, alpha)
 
-    def cell_volts_at(
-        self, t: float, j: NDArray[np.float64], cells: NDArray[np.int64]
-    ) -> NDArray[np.float64]:
-        """Voltage across ``cells`` (V) at ``t`` given the active cells' extra currents ``j`` (A)."""
-        alpha = self._alpha(t)
-        v0 = self._lerp([e[0] for e in self._ends], alpha)
+    def watch(self, cells: NDArray[np.int64]) -> tuple[list[NDArray], NDArray]:
+        """What :meth:`cell_volts_at` needs for ``cells`` in this segment, worked out once."""
         p, m = self.p[cells], self.m[cells]
-        return v0[p] - v0[m] - (self.z_all[p] - self.z_all[m]) @ j
+        return [v[p] - v[m] for v, _, _ in self._ends], self.z_all[p] - self.z_all[m]
+
+    def cell_volts_at(
+        self, t: float, j: NDArray[np.float64], watched: tuple[list[NDArray], NDArray]
+    ) -> NDArray[np.float64]:
+        """Voltage across watched cells (V) at ``t`` given the active cells' extra currents ``j`` (A)."""
+        ends, dz = watched
+        return self._lerp(ends, self._alpha(t)) - dz @ j
 
     def all_cell_volts(self, t: float, j: NDArray[np.float64]) -> NDArray[np.float64]:
         """Voltage across every cell (V) at ``t`` given the active cells' extra currents ``j``."""

@@ -245,7 +245,9 @@ def _integrate(
         near = np.flatnonzero(
             others & (_moving(model, 2 * ends[0][0], x_all) | _moving(model, 2 * ends[1][0], x_all))
         )
+        watched = net.watch(near)
     x_work = x_all.copy()
+    frozen = np.zeros(k, bool)  # states put on a bound (see _pin): held there to the interval's end
 
     def rhs(t: float, y: NDArray[np.float64]) -> NDArray[np.float64]:
         state["evals"] += 1
@@ -260,6 +262,7 @@ def _integrate(
             if grow.any():
                 raise _Grow(np.flatnonzero(grow))
             out[:k] = model.dxdt(v[cells], y[:k])
+        out[:k][frozen] = 0.0
         out[k] = power
         return out
 
@@ -276,6 +279,7 @@ def _integrate(
         out[:k, :k] = f_u[:, None] * du_dx
         out[np.arange(k), np.arange(k)] += f_x
         out[k, :k] = c @ dj_dx
+        out[:k][frozen] = 0.0
         return out
 
     y0 = np.concatenate([x_all[cells], [0.0]])
@@ -312,11 +316,12 @@ def _integrate(
         _check_bounds(y[:k], cells, float(solver.t), circuit)
         pinned = _pin(y, k, rhs(solver.t, y)[:k], lo, hi)
         if pinned is not None and solver.status == "running":
-            solver = start(float(solver.t), pinned)  # a hard stop: restart on the bound
-            y = solver.y
+            y, hit = pinned
+            frozen |= hit
+            solver = start(float(solver.t), y)  # a hard stop: restart on the bound
         if near.size and isinstance(net, LinearNetwork):
             _, _, j = net.active(solver.t, y[:k])
-            _check_still(model, net.cell_volts_at(solver.t, j, near), x_all[near], near)
+            _check_still(model, net.cell_volts_at(solver.t, j, watched), x_all[near], near)
     if solver.status == "failed":
         raise StepBudgetError(
             f"the integrator failed at t = {solver.t!r} s; lower the write amplitude or lengthen the edges",
@@ -325,17 +330,19 @@ def _integrate(
     if isinstance(net, LinearNetwork) and others.any():
         _, _, j = net.active(tb, solver.y[:k])
         rest = np.flatnonzero(others)
-        _check_still(model, net.cell_volts_at(tb, j, rest), x_all[rest], rest)
+        _check_still(model, net.all_cell_volts(tb, j)[rest], x_all[rest], rest)
     return solver.y[:k].copy(), float(solver.y[k])
 
 
-def _pin(y: NDArray, k: int, rate: NDArray, lo: float, hi: float) -> NDArray | None:
-    """``y`` with states that reach a bound while pushed outwards put on it; None when there are none.
+def _pin(y: NDArray, k: int, rate: NDArray, lo: float, hi: float) -> tuple[NDArray, NDArray] | None:
+    """``y`` with states that reach a bound while pushed outwards put on it, and which ones; or None.
 
     A window that stops the state abruptly at a bound (HP's "none") is a
     discontinuity that a multistep integrator approaches in ever shorter
     steps; within ``PIN_GAP`` of the range (or past the bound) the state is
-    put on the bound and the integration restarts there.
+    put on the bound, held there to the end of the interval (inside one, the
+    sources change monotonically, so the drive does not turn), and the
+    integration restarts.
     """
     gap = PIN_GAP * (hi - lo)
     x = y[:k]
@@ -346,7 +353,7 @@ def _pin(y: NDArray, k: int, rate: NDArray, lo: float, hi: float) -> NDArray | N
     out = y.copy()
     out[:k][up] = hi
     out[:k][down] = lo
-    return out
+    return out, up | down
 
 
 def _check_still(model, v: NDArray, x: NDArray, cells: NDArray[np.int64]) -> None:

@@ -260,7 +260,7 @@ def program_and_verify(
     g_target: NDArray[np.float64],
     v_set: float,
     v_reset: float,
-    width_s: float,
+    width_s: float | tuple[float, float],
     rtol: float = 0.02,
     max_pulses: int = 50,
     scheme: WriteScheme = "v2",
@@ -269,6 +269,7 @@ def program_and_verify(
     order: str = "cell",
     backend: WriteBackend = "solver",
     ngspice_tolerance: WriteTolerance = "default",
+    width_control: str = "halve",
 ) -> ProgramResult:
     """Program every cell towards ``g_target`` by pulse, read, compare, repeat.
 
@@ -287,12 +288,24 @@ def program_and_verify(
     above it the same RESET pulse, until the row is done. ``backend`` picks the
     engine of every write (``"solver"`` or ``"ngspice"``).
 
+    ``width_control="halve"`` (the default) gives every pulse ``width_s``
+    until it overshoots, then halves it (a row shares the smallest width of its
+    cells). ``"adaptive"`` learns each cell's response from its last pulse and
+    gives every cell its own width, a row in one multi-slot write
+    (:mod:`pymem.ops.adaptive`): far fewer writes on large arrays. ``width_s``
+    may be a pair, the first SET and RESET widths (s); halving starts from the
+    smaller of the two.
+
     Raises
     ------
     ParameterError
         If a target lies outside the conductances the device reaches at ``xb.v_read``.
     """
     check_write_backend(backend)
+    pair = (float(width_s), float(width_s)) if np.isscalar(width_s) else tuple(map(float, width_s))  # type: ignore[arg-type]
+    if len(pair) != 2 or not all(np.isfinite(w) and w > 0 for w in pair):
+        raise ParameterError(f"width_s must be a width > 0 s or a (SET, RESET) pair of them, got {width_s!r}")
+    width_s = min(pair)
     g_target = np.asarray(g_target, dtype=float)
     if g_target.shape != (xb.rows, xb.cols):
         raise ParameterError(f"g_target has shape {g_target.shape}, expected {(xb.rows, xb.cols)}")
@@ -309,6 +322,27 @@ def program_and_verify(
         groups = [(i, [j]) for i, j in (cells or [(i, j) for i in range(xb.rows) for j in range(xb.cols)])]
     else:
         raise ParameterError(f"unknown programming order {order!r}; choose 'cell' or 'row'")
+    if width_control == "adaptive":
+        from pymem.ops.adaptive import program_adaptive
+
+        def run(circuit: WriteCircuit) -> tuple[NDArray[np.float64], float]:
+            return run_write(circuit, backend, tolerance=ngspice_tolerance)
+
+        return program_adaptive(
+            xb,
+            g_target,
+            v_set,
+            v_reset,
+            pair,
+            rtol,
+            max_pulses,
+            scheme,
+            groups,
+            noise,
+            run,  # type: ignore[arg-type]
+        )
+    if width_control != "halve":
+        raise ParameterError(f"unknown width_control {width_control!r}; choose 'halve' or 'adaptive'")
     for row, members in groups:
         width = dict.fromkeys(members, width_s)
         last_sign: dict[int, int] = {}
