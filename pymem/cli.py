@@ -146,11 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_demo)
 
-    from pymem.report import animate, commands, train_commands
+    from pymem.report import animate, commands, fit_commands, train_commands
 
     commands.register(sub)
     animate.register(sub)
     train_commands.register(sub)
+    fit_commands.register(sub)
     return parser
 
 

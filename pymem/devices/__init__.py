@@ -43,7 +43,8 @@ def get(name: str, /, **overrides: Any) -> DeviceModel:
     Parameters
     ----------
     name : str
-        A name of :func:`names` (``hp``, ``vteam``, ``yakopcic``, ``stanford-pku``).
+        A name of :func:`names` (``hp``, ``vteam``, ``yakopcic``, ``stanford-pku``), or the
+        path of a fit file written by ``pymem fit -o fit.json`` (the fitted preset).
     **overrides
         Parameter fields to replace, in SI units (``window="joglekar"`` for hp).
 
@@ -52,6 +53,10 @@ def get(name: str, /, **overrides: Any) -> DeviceModel:
     ParameterError
         For an unknown name or parameter, or a value the model rejects.
     """
+    if is_fit_path(name):
+        from pymem.fit.preset import load_fitted
+
+        return load_fitted(name, **overrides)
     try:
         cls = REGISTRY[name]
     except KeyError:
@@ -63,6 +68,30 @@ def get(name: str, /, **overrides: Any) -> DeviceModel:
             f"model {name!r} has no parameter {unknown[0]!r}; its parameters are {sorted(fields)}"
         )
     return cls(**overrides)
+
+
+def is_fit_path(name: object) -> bool:
+    """Whether ``name`` refers to a fit file of ``pymem fit`` (a string ending in ``.json``)."""
+    return isinstance(name, str) and name.lower().endswith(".json")
+
+
+def model_choice(name: str) -> str:
+    """``name`` if it is a registered model or an existing fit file (argparse ``type=``).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Naming the choices.
+    """
+    import argparse
+    from pathlib import Path
+
+    if name in REGISTRY or (is_fit_path(name) and Path(name).is_file()):
+        return name
+    raise argparse.ArgumentTypeError(
+        f"invalid model {name!r}: choose one of {names()} or give the path of an existing fit file "
+        "(pymem fit -o fit.json)"
+    )
 
 
 def __getattr__(attr: str) -> Any:
