@@ -76,12 +76,12 @@ def check_sweep(t: NDArray[np.float64], v: NDArray[np.float64], i: NDArray[np.fl
     for key, arr in (("t", t), ("v", v), ("i", i)):
         if not np.all(np.isfinite(arr)):
             k = int(np.flatnonzero(~np.isfinite(arr))[0])
-            raise DataFileError(f"{source}: {key}[{k}] = {arr[k]!r} is not finite; remove that point")
+            raise DataFileError(f"{source}: {key}[{k}] = {float(arr[k])!r} is not finite; remove that point")
     bad = np.flatnonzero(np.diff(t) <= 0)
     if bad.size:
         k = int(bad[0]) + 1
         raise DataFileError(
-            f"{source}: time t[{k}] = {t[k]!r} s does not increase past t[{k - 1}] = {t[k - 1]!r} s; "
+            f"{source}: time t[{k}] = {float(t[k])!r} s does not increase past t[{k - 1}] = {float(t[k - 1])!r} s; "
             "sort the points by time"
         )
 
@@ -198,8 +198,8 @@ def read_sweep(path: str | Path, columns: dict[str, str] | None = None) -> Sweep
     if bad.size:
         k = int(bad[0]) + 1
         raise DataFileError(
-            f"{path}, line {lines[k]}: time {t[k]!r} s does not increase (the line before has "
-            f"{t[k - 1]!r} s); sort the rows by time or remove the repeated point"
+            f"{path}, line {lines[k]}: time {float(t[k])!r} s does not increase (the line before has "
+            f"{float(t[k - 1])!r} s); sort the rows by time or remove the repeated point"
         )
     return Sweep(t=t, v=v, i=i, source=path)
 
@@ -207,6 +207,8 @@ def read_sweep(path: str | Path, columns: dict[str, str] | None = None) -> Sweep
 def write_sweep(path: str | Path, sweep: Sweep) -> Path:
     """Write ``sweep`` as the CSV :func:`read_sweep` reads (header ``Time (s),V (V),I (A)``)."""
     path = Path(path)
-    rows = "\n".join(f"{a!r},{b!r},{c!r}" for a, b, c in zip(sweep.t, sweep.v, sweep.i, strict=True))
+    rows = "\n".join(
+        f"{float(a)!r},{float(b)!r},{float(c)!r}" for a, b, c in zip(sweep.t, sweep.v, sweep.i, strict=True)
+    )
     path.write_text("Time (s),V (V),I (A)\n" + rows + "\n")
     return path

@@ -49,7 +49,7 @@ def check_preset(name: str) -> str:
 
 
 def fitted_class(base: type[DeviceModel], preset: str, values: dict[str, Any]) -> type[DeviceModel]:
-    """A subclass of ``base`` with ``values`` as defaults, named ``preset``, with subckt ``pymem_<preset>``."""
+    """A subclass of ``base`` with ``values`` as defaults, named ``preset``, subckt ``pymem_<preset>``."""
     fields = []
     for f in dataclasses.fields(base):
         if f.init and f.name in values:
