@@ -81,8 +81,8 @@ def check_sweep(t: NDArray[np.float64], v: NDArray[np.float64], i: NDArray[np.fl
     if bad.size:
         k = int(bad[0]) + 1
         raise DataFileError(
-            f"{source}: time t[{k}] = {float(t[k])!r} s does not increase past t[{k - 1}] = {float(t[k - 1])!r} s; "
-            "sort the points by time"
+            f"{source}: time t[{k}] = {float(t[k])!r} s does not increase past "
+            f"t[{k - 1}] = {float(t[k - 1])!r} s; sort the points by time"
         )
 
 
