@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from pymem import cli, devices
-from pymem.errors import DataFileError
-from pymem.fit import Sweep, read_sweep, write_sweep
+from pymem.errors import DataFileError, FitConvergenceError, IntegrationBudgetError, ParameterError
+from pymem.fit import Sweep, core, read_sweep, write_sweep
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -116,3 +116,55 @@ def test_cli_fit_refuses_bad_options(
     args = ["fit", "--model", "hp", "--data", str(data), "-o", str(tmp_path / "f.json"), *extra]
     assert cli.main(args) == 2
     assert re.search(match, capsys.readouterr().err)
+
+
+def test_cli_refuses_a_model_that_is_neither_registered_nor_a_fit_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["netlist", "--model", str(tmp_path / "nope.json"), "-o", str(tmp_path / "d.cir")])
+    assert re.search(r"invalid model '.*nope.json': choose one of \[", capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ('{"format": "other"}', r"is not a pymem fit file \(format 'pymem-fit-1'\)"),
+        ('{"format": "pymem-fit-1", "base_model": "memristor9"}', r"base model 'memristor9' is unknown"),
+        ("{not json", r"cannot read the fit file .*bad.json"),
+        (
+            '{"format": "pymem-fit-1", "base_model": "hp", "preset": "d", "parameters": {"r_on_ohm": -1}}',
+            r"r_on_ohm must be > 0 ohm, got -1",
+        ),
+    ],
+    ids=["format", "base", "json", "value"],
+)
+def test_bad_fit_files_are_refused(tmp_path: Path, text: str, match: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ParameterError, match=match):
+        devices.get(str(path))
+
+
+def test_missing_fit_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match=r"fit file .*gone.json does not exist"):
+        devices.get(str(tmp_path / "gone.json"))
+
+
+def test_integration_budget_ends_a_crawling_integration(monkeypatch: pytest.MonkeyPatch) -> None:
+    m = devices.get("hp")
+    t = np.linspace(0, 1, 200)
+    monkeypatch.setattr(core, "default_evaluation_budget", lambda n: 5)
+    with pytest.raises(
+        IntegrationBudgetError, match=r"integration of hp over the measured times stopped after 5"
+    ):
+        core.state_on_grid(m, t, np.sin(2 * np.pi * t), 0.1)
+
+
+def test_fit_where_the_model_never_integrates_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    m = devices.get("hp")
+    t = np.linspace(0, 1, 200)
+    data = Sweep(t, np.sin(2 * np.pi * t), np.asarray(m.current(np.sin(2 * np.pi * t), 0.1)))
+    monkeypatch.setattr(core, "default_evaluation_budget", lambda n: 5)
+    with pytest.raises(FitConvergenceError, match=r"found no parameters at which the model integrates"):
+        core.fit_model(m, data)
