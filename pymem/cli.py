@@ -146,13 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_demo)
 
-    from pymem.report import animate, commands, energy_commands, story, train_commands
+    from pymem.report import animate, commands, energy_commands, fit_commands, story, train_commands
 
     commands.register(sub)
     energy_commands.register(sub)
     animate.register(sub)
     story.register(sub)
     train_commands.register(sub)
+    fit_commands.register(sub)
     return parser
 
 

@@ -207,3 +207,22 @@ class PageTooLargeError(ParameterError):
 
 class PeripheryParameterError(ParameterError):
     """An energy-model parameter of the periphery (ADC bits, rates, times, powers) is out of range."""
+
+
+class DataFileError(ParameterError):
+    """A measured data file cannot be used: a missing column, a bad cell, time that does not increase.
+
+    The message names the file and the line (1-based, as an editor shows it).
+    """
+
+
+class FitConvergenceError(SimulationError):
+    """A least-squares fit of a device model to measured data did not converge."""
+
+
+class FitBoundWarning(UserWarning):
+    """A fitted parameter ended on a bound of its allowed range: the data want a value outside it."""
+
+
+class NoVerilogAFormError(ParameterError):
+    """A device model has no Verilog-A form (its equations use something Verilog-A cannot express)."""

@@ -57,7 +57,8 @@ def get(name: str, /, preset: str | None = None, **overrides: Any) -> DeviceMode
     Parameters
     ----------
     name : str
-        A name of :func:`names` (``hp``, ``vteam``, ``yakopcic``, ``stanford-pku``, ``team``).
+        A name of :func:`names` (``hp``, ``vteam``, ``yakopcic``, ``stanford-pku``, ``team``), or
+        the path of a fit file written by ``pymem fit -o fit.json`` (the fitted preset).
     preset : str, optional
         A named parameter set of the model (:func:`presets`), applied over the
         defaults before ``overrides``: ``get("team", preset="xyce")`` is Xyce's
@@ -70,6 +71,12 @@ def get(name: str, /, preset: str | None = None, **overrides: Any) -> DeviceMode
     ParameterError
         For an unknown name, preset or parameter, or a value the model rejects.
     """
+    if is_fit_path(name):
+        from pymem.fit.preset import load_fitted
+
+        if preset is not None:
+            raise ParameterError(f"a fit file is its own preset; drop preset={preset!r} for {name!r}")
+        return load_fitted(name, **overrides)
     cls = _model_class(name)
     params: dict[str, Any] = {}
     if preset is not None:
@@ -86,6 +93,30 @@ def get(name: str, /, preset: str | None = None, **overrides: Any) -> DeviceMode
         )
     params.update(overrides)
     return cls(**params)
+
+
+def is_fit_path(name: object) -> bool:
+    """Whether ``name`` refers to a fit file of ``pymem fit`` (a string ending in ``.json``)."""
+    return isinstance(name, str) and name.lower().endswith(".json")
+
+
+def model_choice(name: str) -> str:
+    """``name`` if it is a registered model or an existing fit file (argparse ``type=``).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Naming the choices.
+    """
+    import argparse
+    from pathlib import Path
+
+    if name in REGISTRY or (is_fit_path(name) and Path(name).is_file()):
+        return name
+    raise argparse.ArgumentTypeError(
+        f"invalid model {name!r}: choose one of {names()} or give the path of an existing fit file "
+        "(pymem fit -o fit.json)"
+    )
 
 
 def __getattr__(attr: str) -> Any:

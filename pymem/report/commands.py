@@ -27,7 +27,12 @@ def _crossbar_args(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--rows", type=int, default=16, help="word lines (default 16)")
     p.add_argument("--cols", type=int, default=16, help="bit lines (default 16)")
-    p.add_argument("--model", default="hp", choices=devices.names(), help="device model (default hp)")
+    p.add_argument(
+        "--model",
+        default="hp",
+        type=devices.model_choice,
+        help=f"device model: one of {devices.names()} or a fit file (fit.json of pymem fit); default hp",
+    )
     p.add_argument(
         "--r-row", type=float, default=1.0, help="word-line resistance per segment, ohm (default 1)"
     )
@@ -173,8 +178,10 @@ def cmd_device_iv(args: argparse.Namespace) -> int:
 
 def cmd_circuits(args: argparse.Namespace) -> int:
     from pymem.netlist.library import write_library
+    from pymem.netlist.verilog_a import write_verilog_a
 
-    for path in write_library(args.output):
+    write = write_verilog_a if args.dialect == "verilog-a" else write_library
+    for path in write(args.output):
         print(f"wrote {path}")
     return 0
 
@@ -252,7 +259,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("device", help="single-device simulations")
     dsub = p.add_subparsers(dest="device_command", required=True)
     q = dsub.add_parser("iv", help="pinched I-V loop: ngspice and the numpy reference overlaid")
-    q.add_argument("--model", default="hp", choices=devices.names())
+    q.add_argument("--model", default="hp", type=devices.model_choice)
     q.add_argument("--amplitude", type=float, default=None, help="sine amplitude, V (default: the model's)")
     q.add_argument("--frequency", type=float, default=None, help="sine frequency, Hz (default: the model's)")
     q.add_argument("--cycles", type=float, default=2.0, help="periods (default 2)")
@@ -280,4 +287,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("circuits", help="regenerate the SPICE subcircuit library (circuits/)")
     p.add_argument("-o", "--output", default="circuits", help="folder (default circuits)")
+    p.add_argument(
+        "--dialect",
+        default="spice",
+        choices=["spice", "verilog-a"],
+        help="spice: ngspice .lib files and example decks (default); verilog-a: one module per model "
+        "under OUTPUT/verilog-a/ for Spectre, Xyce, VACASK and ngspice with OSDI",
+    )
     p.set_defaults(func=cmd_circuits)

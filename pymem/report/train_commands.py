@@ -95,7 +95,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     d = TrainConfig()
     p = sub.add_parser("train", help="train a classifier in the crossbar by write pulses, against ideal SGD")
     p.add_argument(
-        "--model", default=d.model, choices=devices.names(), help=f"device model (default {d.model})"
+        "--model",
+        default=d.model,
+        type=devices.model_choice,
+        help=f"device model: a registered name or a fit file (fit.json); default {d.model}",
     )
     p.add_argument("--data", default=d.data, choices=["iris", "digits"], help=f"data set (default {d.data})")
     p.add_argument(

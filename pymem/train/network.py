@@ -82,7 +82,7 @@ class TrainConfig:
     """Engine of the weight updates (write pulses): pymem's native engine or ngspice."""
 
     def __post_init__(self) -> None:
-        if self.model not in devices.names():
+        if self.model not in devices.names() and not devices.is_fit_path(self.model):
             raise ParameterError(f"unknown model {self.model!r}; choose one of {devices.names()}")
         if self.rule not in RULES:
             raise ParameterError(f"unknown update rule {self.rule!r}; choose one of {RULES}")
