@@ -101,13 +101,14 @@ TABLES: dict[str, dict[str, Bound]] = {
         "alpha_on": Bound(1.0, 20.0, "lin", free=False),
     },
     "team": {
-        "r_on_ohm": _R,
+        # its demo sweep (65 mV) moves the state little and never near the ON end: R_on and x0 are held
+        "r_on_ohm": Bound(1e-2, 1e12, free=False),
         "r_off_ohm": _R,
         "k_off_m_per_s": Bound(1e-30, 1e6),
         "k_on_m_per_s": Bound(-1e6, -1e-30, "neglog"),
         "i_off_a": Bound(1e-12, 10.0, free=False),
         "i_on_a": Bound(-10.0, -1e-12, "neglog", free=False),
-        "x0": Bound(0.0, 1.0, "lin"),
+        "x0": Bound(0.0, 1.0, "lin", free=False),
         "alpha_off": Bound(1.0, 20.0, "lin", free=False),
         "alpha_on": Bound(1.0, 20.0, "lin", free=False),
     },
