@@ -199,3 +199,7 @@ class NewtonConvergenceError(SimulationError):
         self.vector_index = vector_index
         self.residual_a = residual_a
         super().__init__(summary)
+
+
+class DataFileError(ParameterError):
+    """A data file (MNIST IDX, ``.npz``) is missing, malformed, truncated or inconsistent."""
