@@ -21,6 +21,7 @@ ngspice subcircuits carry; tests compare the two on the same circuits.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,10 @@ PIN_GAP = 1e-9
 """States this close to a bound (fraction of the range), pushed outwards, are put on it."""
 BOUND_SLACK = 1e-3
 """How far past a bound (fraction of the state range) a state may go before it is an error."""
+REFACTOR_STILL_CELLS = 8
+"""Ohmic arrays: when more cells than this have moved since the factorisation but cannot move in
+the next interval, the nodal matrix is factorised afresh at the present states (exact either way:
+it keeps the rank-k update, and the integrated set, small)."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,8 @@ def _simulate(
     ohmic = is_ohmic(circuit)
     net: LinearNetwork | NonlinearNetwork = LinearNetwork(circuit, x) if ohmic else NonlinearNetwork(circuit)
     corners = circuit.breakpoints()
-    active = np.zeros(x.size, bool)
+    active = np.zeros(x.size, bool)  # cells that may have moved since the network's factorisation
+    ever = np.zeros(x.size, bool)
     state = {"steps": 0, "evals": 0}
     energy = 0.0
     p_scale = 0.0
@@ -151,7 +157,11 @@ def _simulate(
         vb, pb = _at(net, tb, x)
         if not (np.any(va) or np.any(vb)):
             continue  # every line at 0 V: nothing flows, nothing moves
-        cand = active | _moving(model, va * (1 + margin), x) | _moving(model, vb * (1 + margin), x)
+        cand = _moving(model, va * (1 + margin), x) | _moving(model, vb * (1 + margin), x)
+        if ohmic and np.count_nonzero(active & ~cand) > REFACTOR_STILL_CELLS:
+            net.refactor(x)  # type: ignore[union-attr]
+            active[:] = False
+        cand |= active
         if not ohmic:
             vm, _ = net.solve_all(0.5 * (ta + tb), x)
             cand |= _moving(model, vm * (1 + margin), x)
@@ -174,13 +184,14 @@ def _simulate(
                 cand[grow.cells] = True
         x[cells] = x_s
         active |= cand
+        ever |= cand
         energy += e_seg
     return TransientResult(
         states=x.reshape(xb.rows, xb.cols),
         energy_j=energy,
         steps=state["steps"],
         evaluations=state["evals"],
-        active=active.reshape(xb.rows, xb.cols),
+        active=ever.reshape(xb.rows, xb.cols),
         seconds=time.perf_counter() - t_start,
     )
 
@@ -303,7 +314,11 @@ def _integrate(
         state["steps"] += 1
         y = solver.y
         _check_bounds(y[:k], cells, float(solver.t), circuit)
-        pinned = _pin(y, k, rhs(solver.t, y)[:k], lo, hi)
+        if isinstance(net, LinearNetwork):  # its still cells are checked below
+            pinned = _pin(y, k, lambda t=solver.t, y=y: rhs(t, y)[:k], lo, hi)
+        else:  # this evaluation also checks that no other cell starts to move
+            rate = rhs(solver.t, y)[:k]
+            pinned = _pin(y, k, lambda rate=rate: rate, lo, hi)
         if pinned is not None and solver.status == "running":
             solver = start(float(solver.t), pinned)  # a hard stop: restart on the bound
             y = solver.y
@@ -322,7 +337,7 @@ def _integrate(
     return solver.y[:k].copy(), float(solver.y[k])
 
 
-def _pin(y: NDArray, k: int, rate: NDArray, lo: float, hi: float) -> NDArray | None:
+def _pin(y: NDArray, k: int, rate_of: Callable[[], NDArray], lo: float, hi: float) -> NDArray | None:
     """``y`` with states that reach a bound while pushed outwards put on it; None when there are none.
 
     A window that stops the state abruptly at a bound (HP's "none") is a
@@ -332,8 +347,12 @@ def _pin(y: NDArray, k: int, rate: NDArray, lo: float, hi: float) -> NDArray | N
     """
     gap = PIN_GAP * (hi - lo)
     x = y[:k]
-    up = (x > hi) | ((x >= hi - gap) & (rate > 0))
-    down = (x < lo) | ((x <= lo + gap) & (rate < 0))
+    near_hi, near_lo = x >= hi - gap, x <= lo + gap
+    if not (near_hi.any() or near_lo.any()):
+        return None  # the rates (``rate_of()``, one more evaluation) are needed only near a bound
+    rate = rate_of()
+    up = (x > hi) | (near_hi & (rate > 0))
+    down = (x < lo) | (near_lo & (rate < 0))
     if not (up.any() or down.any()):
         return None
     out = y.copy()
