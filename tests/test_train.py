@@ -209,7 +209,7 @@ def test_bad_training_configs_are_refused(kw, match):
 def test_cli_train_prints_the_promised_keys(capsys, tmp_path):
     png = tmp_path / "curves.png"
     argv = ["train", "--data", "iris", "--rows", "3", "--cols", "4", "--epochs", "1", "--batch", "70",
-            "--rule", "outer", "--lr", "0.5", "--json", "-o", str(png)]  # fmt: skip
+            "--rule", "outer", "--lr", "0.5", "--levels", "32", "--json", "-o", str(png)]  # fmt: skip
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     for key in ("accuracy_circuit", "accuracy_ideal", "accuracy_device_only", "epochs", "seconds"):

@@ -45,7 +45,7 @@ def test_ideal_wires_make_the_circuit_run_the_device_only_run(rule):
     cfg = TrainConfig(**SMALL)
     xb, design = initial_crossbar(cfg, 10, 8, 0.0)
     start = _PulseNet(cfg, xb, design).weights()
-    assert np.max(np.abs(res.weights["circuit"] - start)) > 0.05  # the updates did write
+    assert np.max(np.abs(res.weights["circuit"] - start)) > 2 / cfg.levels  # over one pulse pair: written
 
 
 @pytest.fixture(scope="module")
