@@ -226,3 +226,7 @@ class FitBoundWarning(UserWarning):
 
 class NoVerilogAFormError(ParameterError):
     """A device model has no Verilog-A form (its equations use something Verilog-A cannot express)."""
+
+
+class DataFileError(ParameterError):
+    """A data file (MNIST IDX, ``.npz``) is missing, malformed, truncated or inconsistent."""

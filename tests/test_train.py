@@ -41,7 +41,7 @@ def test_digits_pooling_averages_pixels():
 
 
 @pytest.mark.parametrize(("kw", "match"), [
-    ({"name": "mnist"}, "unknown data set 'mnist'"), ({"rows": 1}, "rows=1"), ({"cols": 3}, "cols=3"),
+    ({"name": "cifar"}, "unknown data set 'cifar'"), ({"rows": 1}, "rows=1"), ({"cols": 3}, "cols=3"),
     ({"test_fraction": 1.0}, "test_fraction"),
 ])  # fmt: skip
 def test_bad_data_requests_are_refused(kw, match):
@@ -166,8 +166,8 @@ def test_three_runs_learn_a_separable_problem(small_run):
     assert small_run.accuracy["circuit"] >= 0.9
     start = [h for h in small_run.history if h["epoch"] == 0]
     assert len({round(h["loss"], 12) for h in start if h["run"] != "circuit"}) == 1  # same start
-    assert small_run.write_runs == 2 * 2 * 2  # two pulse runs, two epochs, two batches
-    assert small_run.ngspice_runs == 0  # reads by the solver, writes by the native engine
+    assert small_run.writes == 2 * 2 * 2  # two pulse runs, two epochs, two batches
+    assert small_run.ngspice_runs == 0  # the native engine wrote them (backend="solver")
 
 
 def test_pulses_do_what_was_commanded_without_wires(small_run):
@@ -214,7 +214,7 @@ def test_bad_training_configs_are_refused(kw, match):
 def test_cli_train_prints_the_promised_keys(capsys, tmp_path):
     png = tmp_path / "curves.png"
     argv = ["train", "--data", "iris", "--rows", "3", "--cols", "4", "--epochs", "1", "--batch", "70",
-            "--rule", "outer", "--lr", "0.5", "--json", "-o", str(png)]  # fmt: skip
+            "--rule", "outer", "--lr", "0.5", "--levels", "32", "--json", "-o", str(png)]  # fmt: skip
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     for key in ("accuracy_circuit", "accuracy_ideal", "accuracy_device_only", "epochs", "seconds"):

@@ -76,8 +76,15 @@ class _Base:
         self._volts = np.array([np.interp(self._times, s.times_s, s.volts) for s in circuit.sources])
 
     def source_volts(self, t: float) -> NDArray[np.float64]:
-        """Voltage of every source at ``t`` (V), shape (sources,)."""
-        return np.array([np.interp(t, self._times, row) for row in self._volts])
+        """Voltage of every source at ``t`` (V), shape (sources,); constant outside the corners."""
+        times = self._times
+        i = int(np.searchsorted(times, t, side="right")) - 1  # times[i] <= t < times[i + 1]
+        if i < 0:
+            return self._volts[:, 0].copy()
+        if i >= times.size - 1:
+            return self._volts[:, -1].copy()
+        w = (t - times[i]) / (times[i + 1] - times[i])
+        return (1.0 - w) * self._volts[:, i] + w * self._volts[:, i + 1]
 
     def cell_volts(self, v_all: NDArray[np.float64]) -> NDArray[np.float64]:
         """Voltage across every cell's device (V), shape (cells,)."""
@@ -96,6 +103,14 @@ class LinearNetwork(_Base):
 
     def __init__(self, circuit: WriteCircuit, states: NDArray[np.float64]) -> None:
         super().__init__(circuit)
+        self.refactor(states)
+
+    def refactor(self, states: NDArray[np.float64]) -> None:
+        """Factorise the nodal matrix afresh at ``states``; no cell is active afterwards.
+
+        The network is algebraic, so this changes no result: it only empties the
+        rank-k update of the cells that have moved since the last factorisation.
+        """
         self.g0 = self.conductance(np.arange(states.size), states)
         g_full = (self.g_lin + stamps(self.n, self.p, self.m, self.g0, -self.g0)).tocsr()
         self.g_full = g_full
@@ -108,6 +123,8 @@ class LinearNetwork(_Base):
         self._corner: dict[float, tuple[NDArray, NDArray, NDArray]] = {}
         self.cells = np.zeros(0, dtype=np.int64)
         self.z_all = np.zeros((self.n, 0))
+        if hasattr(self, "_ends"):
+            del self._ends
 
     def conductance(self, cells: NDArray[np.int64], x: NDArray[np.float64]) -> NDArray[np.float64]:
         """Conductance of ``cells`` at states ``x`` (S)."""
@@ -155,12 +172,26 @@ class LinearNetwork(_Base):
         self.w = u_s - self.g_s @ self.z_all
 
     def segment(self, ta: float, tb: float) -> None:
-        """Prepare evaluations between corners ``ta`` < ``tb`` (sources linear in between)."""
+        """Prepare evaluations between corners ``ta`` < ``tb`` (sources linear in between).
+
+        Everything an evaluation needs is stored as a value at ``ta`` plus a
+        slope per unit of ``alpha = (t - ta) / (tb - ta)``, so that an evaluation
+        costs a handful of k-vector operations.
+        """
         self._ta, self._dt = ta, tb - ta
         self._ends = [self.corner(ta), self.corner(tb)]
         c = self.cells
-        self._u0 = [v[self.p[c]] - v[self.m[c]] for v, _, _ in self._ends]
-        self._c = [self.w.T @ vs for _, vs, _ in self._ends]
+        (va, vsa, isa), (vb, vsb, isb) = self._ends
+        self._u0 = [v[self.p[c]] - v[self.m[c]] for v in (va, vb)]
+        self._c = [self.w.T @ vs for vs in (vsa, vsb)]
+        self._u0a, self._du0 = self._u0[0], self._u0[1] - self._u0[0]
+        self._ca, self._dc = self._c[0], self._c[1] - self._c[0]
+        dvs, dis = vsb - vsa, isb - isa  # power of the unperturbed network: quadratic in alpha
+        self._pw = (float(vsa @ isa), float(vsa @ dis + dvs @ isa), float(dvs @ dis))
+        self._g0c, self._scale_c = self.g0[c], self.scale[c]
+        self._eye = np.eye(c.size)
+        self._coupled = bool(np.any(self.pmat))  # False when every node is driven (no free node)
+        self._zd: dict[bytes, tuple[NDArray, NDArray, NDArray]] = {}
 
     def _lerp(self, pair: list, alpha: float):
         return (1 - alpha) * pair[0] + alpha * pair[1]
@@ -168,20 +199,18 @@ class LinearNetwork(_Base):
     def _alpha(self, t: float) -> float:
         return (t - self._ta) / self._dt if self._dt > 0 else 0.0
 
+    def _cond_c(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        return self._scale_c * self.model.current(1.0, x)
+
     def active(self, t: float, x: NDArray[np.float64]) -> tuple[NDArray, float, NDArray]:
         """Voltages across the active cells (V), the source power (W) and their extra currents (A)."""
-        alpha = self._alpha(t)
-        u0 = self._lerp(self._u0, alpha)
-        d = self.conductance(self.cells, x) - self.g0[self.cells]
-        if d.size:
-            lu = sla.lu_factor(np.eye(d.size) + self.pmat * d[None, :], check_finite=False)
-            u = sla.lu_solve(lu, u0, check_finite=False)
-        else:
-            u = u0
+        alpha = (t - self._ta) / self._dt if self._dt > 0 else 0.0
+        u0 = self._u0a + alpha * self._du0
+        d = self._cond_c(x) - self._g0c
+        u = np.linalg.solve(self._eye + self.pmat * d, u0) if self._coupled else u0
         j = d * u
-        v_s = self._lerp([e[1] for e in self._ends], alpha)
-        i_s = self._lerp([e[2] for e in self._ends], alpha)
-        power = float(v_s @ i_s + self._lerp(self._c, alpha) @ j)
+        p0, p1, p2 = self._pw
+        power = p0 + alpha * (p1 + alpha * p2) + float((self._ca + alpha * self._dc) @ j)
         return u, power, j
 
     def active_jacobian(
@@ -199,28 +228,33 @@ class LinearNetwork(_Base):
             Source power per unit extra current of each cell (V): dP/dj.
         """
         alpha = self._alpha(t)
-        u0 = self._lerp(self._u0, alpha)
+        u0 = self._u0a + alpha * self._du0
         h = 1e-7 * span
-        g = self.conductance(self.cells, x)
-        gp = (self.conductance(self.cells, x + h) - self.conductance(self.cells, x - h)) / (2 * h)
-        d = g - self.g0[self.cells]
-        lu = sla.lu_factor(np.eye(d.size) + self.pmat * d[None, :], check_finite=False)
-        u = sla.lu_solve(lu, u0, check_finite=False)
-        du_dx = -sla.lu_solve(lu, self.pmat * (gp * u)[None, :], check_finite=False)
+        g = self._cond_c(x)
+        gp = (self._cond_c(x + h) - self._cond_c(x - h)) / (2 * h)
+        d = g - self._g0c
+        if self._coupled:
+            lu = sla.lu_factor(self._eye + self.pmat * d[None, :], check_finite=False)
+            u = sla.lu_solve(lu, u0, check_finite=False)
+            du_dx = -sla.lu_solve(lu, self.pmat * (gp * u)[None, :], check_finite=False)
+        else:
+            u, du_dx = u0, np.zeros((d.size, d.size))
         dj_dx = np.diag(gp * u) + d[:, None] * du_dx
-        return u, du_dx, dj_dx, self._lerp(self._c, alpha)
-
-    def watch(self, cells: NDArray[np.int64]) -> tuple[list[NDArray], NDArray]:
-        """What :meth:`cell_volts_at` needs for ``cells`` in this segment, worked out once."""
-        p, m = self.p[cells], self.m[cells]
-        return [v[p] - v[m] for v, _, _ in self._ends], self.z_all[p] - self.z_all[m]
+        return u, du_dx, dj_dx, self._ca + alpha * self._dc
 
     def cell_volts_at(
-        self, t: float, j: NDArray[np.float64], watched: tuple[list[NDArray], NDArray]
+        self, t: float, j: NDArray[np.float64], cells: NDArray[np.int64]
     ) -> NDArray[np.float64]:
-        """Voltage across watched cells (V) at ``t`` given the active cells' extra currents ``j`` (A)."""
-        ends, dz = watched
-        return self._lerp(ends, self._alpha(t)) - dz @ j
+        """Voltage across ``cells`` (V) at ``t`` given the active cells' extra currents ``j`` (A)."""
+        key = cells.tobytes()
+        hit = self._zd.get(key)
+        if hit is None:  # the same cells are checked at every step of an interval
+            (va, _, _), (vb, _, _) = self._ends
+            p, m = self.p[cells], self.m[cells]
+            wa = va[p] - va[m]
+            hit = self._zd[key] = (wa, vb[p] - vb[m] - wa, self.z_all[p] - self.z_all[m])
+        wa, dw, zd = hit
+        return wa + self._alpha(t) * dw - zd @ j
 
     def all_cell_volts(self, t: float, j: NDArray[np.float64]) -> NDArray[np.float64]:
         """Voltage across every cell (V) at ``t`` given the active cells' extra currents ``j``."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,10 @@ PIN_GAP = 1e-9
 """States this close to a bound (fraction of the range), pushed outwards, are put on it."""
 BOUND_SLACK = 1e-3
 """How far past a bound (fraction of the state range) a state may go before it is an error."""
+REFACTOR_STILL_CELLS = 8
+"""Ohmic arrays: when more cells than this have moved since the factorisation but cannot move in
+the next interval, the nodal matrix is factorised afresh at the present states (exact either way:
+it keeps the rank-k update, and the integrated set, small)."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,8 @@ def _simulate(
     ohmic = is_ohmic(circuit)
     net: LinearNetwork | NonlinearNetwork = LinearNetwork(circuit, x) if ohmic else NonlinearNetwork(circuit)
     corners = circuit.breakpoints()
-    active = np.zeros(x.size, bool)
+    active = np.zeros(x.size, bool)  # cells that may have moved since the network's factorisation
+    ever = np.zeros(x.size, bool)
     state = {"steps": 0, "evals": 0}
     energy = 0.0
     p_scale = 0.0
@@ -158,7 +164,11 @@ def _simulate(
         vb, pb = _at(net, tb, x)
         if not (np.any(va) or np.any(vb)):
             continue  # every line at 0 V: nothing flows, nothing moves
-        cand = active | _moving(model, va * (1 + margin), x) | _moving(model, vb * (1 + margin), x)
+        cand = _moving(model, va * (1 + margin), x) | _moving(model, vb * (1 + margin), x)
+        if ohmic and np.count_nonzero(active & ~cand) > REFACTOR_STILL_CELLS:
+            net.refactor(x)  # type: ignore[union-attr]
+            active[:] = False
+        cand |= active
         if not ohmic:
             vm, _ = net.solve_all(0.5 * (ta + tb), x)
             cand |= _moving(model, vm * (1 + margin), x)
@@ -181,13 +191,14 @@ def _simulate(
                 cand[grow.cells] = True
         x[cells] = x_s
         active |= cand
+        ever |= cand
         energy += e_seg
     return TransientResult(
         states=x.reshape(xb.rows, xb.cols),
         energy_j=energy,
         steps=state["steps"],
         evaluations=state["evals"],
-        active=active.reshape(xb.rows, xb.cols),
+        active=ever.reshape(xb.rows, xb.cols),
         seconds=time.perf_counter() - t_start,
     )
 
@@ -245,7 +256,6 @@ def _integrate(
         near = np.flatnonzero(
             others & (_moving(model, 2 * ends[0][0], x_all) | _moving(model, 2 * ends[1][0], x_all))
         )
-        watched = net.watch(near)
     x_work = x_all.copy()
     frozen = np.zeros(k, bool)  # states put on a bound (see _pin): held there to the interval's end
 
@@ -314,14 +324,18 @@ def _integrate(
         state["steps"] += 1
         y = solver.y
         _check_bounds(y[:k], cells, float(solver.t), circuit)
-        pinned = _pin(y, k, rhs(solver.t, y)[:k], lo, hi)
+        if isinstance(net, LinearNetwork):  # its still cells are checked below
+            pinned = _pin(y, k, lambda t=solver.t, y=y: rhs(t, y)[:k], lo, hi)
+        else:  # this evaluation also checks that no other cell starts to move
+            rate = rhs(solver.t, y)[:k]
+            pinned = _pin(y, k, lambda rate=rate: rate, lo, hi)
         if pinned is not None and solver.status == "running":
             y, hit = pinned
             frozen |= hit
             solver = start(float(solver.t), y)  # a hard stop: restart on the bound
         if near.size and isinstance(net, LinearNetwork):
             _, _, j = net.active(solver.t, y[:k])
-            _check_still(model, net.cell_volts_at(solver.t, j, watched), x_all[near], near)
+            _check_still(model, net.cell_volts_at(solver.t, j, near), x_all[near], near)
     if solver.status == "failed":
         raise StepBudgetError(
             f"the integrator failed at t = {solver.t!r} s; lower the write amplitude or lengthen the edges",
@@ -334,7 +348,9 @@ def _integrate(
     return solver.y[:k].copy(), float(solver.y[k])
 
 
-def _pin(y: NDArray, k: int, rate: NDArray, lo: float, hi: float) -> tuple[NDArray, NDArray] | None:
+def _pin(
+    y: NDArray, k: int, rate_of: Callable[[], NDArray], lo: float, hi: float
+) -> tuple[NDArray, NDArray] | None:
     """``y`` with states that reach a bound while pushed outwards put on it, and which ones; or None.
 
     A window that stops the state abruptly at a bound (HP's "none") is a
@@ -346,8 +362,12 @@ def _pin(y: NDArray, k: int, rate: NDArray, lo: float, hi: float) -> tuple[NDArr
     """
     gap = PIN_GAP * (hi - lo)
     x = y[:k]
-    up = (x > hi) | ((x >= hi - gap) & (rate > 0))
-    down = (x < lo) | ((x <= lo + gap) & (rate < 0))
+    near_hi, near_lo = x >= hi - gap, x <= lo + gap
+    if not (near_hi.any() or near_lo.any()):
+        return None  # the rates (``rate_of()``, one more evaluation) are needed only near a bound
+    rate = rate_of()
+    up = (x > hi) | (near_hi & (rate > 0))
+    down = (x < lo) | (near_lo & (rate < 0))
     if not (up.any() or down.any()):
         return None
     out = y.copy()

@@ -141,7 +141,7 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
             f"training {cfg.data} on a {cfg.rows}x{cfg.cols} VTEAM array, {cfg.epochs} epoch(s)",
             f"test accuracy: circuit {tr.accuracy['circuit']:.3f}, device only "
             f"{tr.accuracy['device_only']:.3f}, ideal {tr.accuracy['ideal']:.3f} ({tr.seconds:.0f} s, "
-            f"{tr.write_runs} write transients by the {cfg.backend} engine)",
+            f"{tr.writes} write transients by the {cfg.backend} engine)",
         )
     )
     plot_training(

@@ -27,7 +27,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     cfg = TrainConfig(
         model=args.model, data=args.data, rows=args.rows, cols=args.cols, r_wire_ohm=args.r_wire,
-        epochs=args.epochs, batch=args.batch, lr=args.lr, rule=args.rule, levels=args.levels,
+        data_dir=args.data_dir, max_train=args.max_train, epochs=args.epochs, batch=args.batch, lr=args.lr,
+        rule=args.rule, levels=args.levels,
         d2d_sigma=args.d2d_sigma, seed=args.seed, read_backend=args.read_backend,
         backend=args.backend,
     )  # fmt: skip
@@ -36,7 +37,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.output:
         from pymem.report.sweep_plots import plot_training
 
-        title = f"{cfg.model}, {cfg.data} on {cfg.rows}x{cfg.cols}, {cfg.r_wire_ohm} ohm/segment, {cfg.rule}"
+        rows, cols = res.weights["circuit"].shape[0], 2 * res.weights["circuit"].shape[1]
+        title = f"{cfg.model}, {cfg.data} on {rows}x{cols}, {cfg.r_wire_ohm} ohm/segment, {cfg.rule}"
         out["figure"] = str(plot_training(res.history, args.output, title=title))
     if args.json:
         _print(out, True)
@@ -89,6 +91,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``train``, ``sweep`` and ``plot`` to the ``pymem`` subparsers."""
     from pymem import devices
+    from pymem.train.data import DATASETS
     from pymem.train.network import TrainConfig
     from pymem.train.pulses import RULES
 
@@ -100,12 +103,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         type=devices.model_choice,
         help=f"device model: a registered name or a fit file (fit.json); default {d.model}",
     )
-    p.add_argument("--data", default=d.data, choices=["iris", "digits"], help=f"data set (default {d.data})")
     p.add_argument(
-        "--rows", type=int, default=d.rows, help=f"crossbar rows: features + bias (default {d.rows})"
+        "--data",
+        default=d.data,
+        metavar="NAME|FILE.npz",
+        help=f"data set: one of {', '.join(DATASETS[:-1])}, or a .npz file of x_train, y_train, x_test, "
+        f"y_test (default {d.data})",
+    )
+    p.add_argument("--data-dir", default=None, help="folder of the 4 MNIST-format IDX files (--data mnist)")
+    p.add_argument(
+        "--max-train", type=int, default=None, help="train on this many samples at most (default: all)"
     )
     p.add_argument(
-        "--cols", type=int, default=d.cols, help=f"crossbar columns: 2 per class (default {d.cols})"
+        "--rows",
+        type=int,
+        default=d.rows,
+        help="crossbar rows: features + bias (default: the data's; digits 65)",
+    )
+    p.add_argument(
+        "--cols",
+        type=int,
+        default=d.cols,
+        help="crossbar columns: 2 per class (default: the data's, digits 20)",
     )
     p.add_argument(
         "--r-wire", type=float, default=d.r_wire_ohm, help=f"ohm per segment (default {d.r_wire_ohm})"
