@@ -210,9 +210,10 @@ class PeripheryParameterError(ParameterError):
 
 
 class DataFileError(ParameterError):
-    """A measured data file cannot be used: a missing column, a bad cell, time that does not increase.
+    """A data file cannot be used: a measured sweep (a missing column, a bad cell, time that does
+    not increase) or a training set (MNIST IDX, ``.npz``: missing, malformed, truncated, inconsistent).
 
-    The message names the file and the line (1-based, as an editor shows it).
+    The message names the file, and the line where there is one (1-based, as an editor shows it).
     """
 
 
@@ -227,6 +228,3 @@ class FitBoundWarning(UserWarning):
 class NoVerilogAFormError(ParameterError):
     """A device model has no Verilog-A form (its equations use something Verilog-A cannot express)."""
 
-
-class DataFileError(ParameterError):
-    """A data file (MNIST IDX, ``.npz``) is missing, malformed, truncated or inconsistent."""
