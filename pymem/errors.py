@@ -199,3 +199,15 @@ class NewtonConvergenceError(SimulationError):
         self.vector_index = vector_index
         self.residual_a = residual_a
         super().__init__(summary)
+
+
+class TileSizeError(ParameterError):
+    """A crossbar tile size below 2 (a differential pair of columns needs 2)."""
+
+
+class HiddenWidthError(ParameterError):
+    """A hidden-layer width that the tile mapping cannot hold (not a whole number >= 1)."""
+
+
+class WeightShapeError(ParameterError):
+    """Layer weight matrices whose shapes do not chain, or a weights file laid out otherwise."""

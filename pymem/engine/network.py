@@ -146,6 +146,7 @@ class LinearNetwork(_Base):
         np.add.at(u_all, (self.m[self.cells], np.arange(k)), -1.0)
         self.pmat = self.z_all[self.p[self.cells]] - self.z_all[self.m[self.cells]]  # U^T H U, (k, k)
         self.w = u_all[self.src_nodes] - self.g_s @ self.z_all  # source currents per unit j, (src, k)
+        self._coupled = bool(np.any(self.pmat))
 
     def segment(self, ta: float, tb: float) -> None:
         """Prepare evaluations between corners ``ta`` < ``tb`` (sources linear in between)."""
@@ -166,11 +167,8 @@ class LinearNetwork(_Base):
         alpha = self._alpha(t)
         u0 = self._lerp(self._u0, alpha)
         d = self.conductance(self.cells, x) - self.g0[self.cells]
-        if d.size:
-            lu = sla.lu_factor(np.eye(d.size) + self.pmat * d[None, :], check_finite=False)
-            u = sla.lu_solve(lu, u0, check_finite=False)
-        else:
-            u = u0
+        # no active cell, or none that changes another's voltage (ideal wires): nothing to solve
+        u = np.linalg.solve(np.eye(d.size) + self.pmat * d[None, :], u0) if d.size and self._coupled else u0
         j = d * u
         v_s = self._lerp([e[1] for e in self._ends], alpha)
         i_s = self._lerp([e[2] for e in self._ends], alpha)
@@ -197,6 +195,8 @@ class LinearNetwork(_Base):
         g = self.conductance(self.cells, x)
         gp = (self.conductance(self.cells, x + h) - self.conductance(self.cells, x - h)) / (2 * h)
         d = g - self.g0[self.cells]
+        if not self._coupled:
+            return u0, np.zeros((d.size, d.size)), np.diag(gp * u0), self._lerp(self._c, alpha)
         lu = sla.lu_factor(np.eye(d.size) + self.pmat * d[None, :], check_finite=False)
         u = sla.lu_solve(lu, u0, check_finite=False)
         du_dx = -sla.lu_solve(lu, self.pmat * (gp * u)[None, :], check_finite=False)

@@ -40,6 +40,8 @@ DEFAULT_MAX_STEPS = 200_000
 """Largest number of accepted time steps of one run."""
 PIN_GAP = 1e-9
 """States this close to a bound (fraction of the range), pushed outwards, are put on it."""
+REFACTOR_ACTIVE = 16
+"""Cells moved since the last factorisation past which a quiet corner (all sources at 0 V) refactorises."""
 BOUND_SLACK = 1e-3
 """How far past a bound (fraction of the state range) a state may go before it is an error."""
 
@@ -144,6 +146,11 @@ def _simulate(
         p_scale = max(p_scale, abs(_at(net, float(t), x)[1]))
     e_atol = 1e-9 * max(p_scale, 1e-30) * float(corners[-1])
     for ta, tb in zip(corners[:-1].tolist(), corners[1:].tolist(), strict=True):
+        if ohmic and active.sum() > REFACTOR_ACTIVE and not np.any(net.source_volts(ta)):
+            # long schedules: the cells moved so far would stay in every rank-k update; at a quiet
+            # corner (every source at 0 V) factorise again at the present states and start afresh
+            net = LinearNetwork(circuit, x)
+            active[:] = False
         if ohmic:
             net.set_active(np.flatnonzero(active))  # type: ignore[union-attr]
             net.segment(ta, tb)  # type: ignore[union-attr]
