@@ -129,8 +129,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
 def _adc_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--adc-bits", type=int, default=8, help="tiles: column ADC resolution (default 8)")
     p.add_argument(
-        "--adc-range", type=float, default=0.5,
-        help="tiles: ADC full scale as a fraction of a column's largest current (default 0.5)",
+        "--adc-range", type=float, default=1.0,
+        help="tiles: ADC full scale as a fraction of a column's largest current (default 1)",
     )  # fmt: skip
 
 

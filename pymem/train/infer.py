@@ -195,7 +195,7 @@ def infer(
     r_wire_ohm: float = 0.5,
     activation: Activation = "relu",
     adc_bits: int = 8,
-    adc_range: float = 0.5,
+    adc_range: float = 1.0,
     rtol: float = 0.02,
     max_pulses: int = 60,
     seed: int = 0,

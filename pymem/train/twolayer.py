@@ -77,7 +77,7 @@ class TwoLayerConfig:
     """Logits per unit of ``[h, 1] @ W2``."""
     adc_bits: int = 8
     """Resolution of every column's ADC (bits)."""
-    adc_range: float = 0.5
+    adc_range: float = 1.0
     """ADC full scale as a fraction of the largest current a tile's column can carry."""
     d2d_sigma: float = 0.0
     """Device-to-device spread of the current scale (relative sigma)."""
