@@ -228,3 +228,14 @@ class FitBoundWarning(UserWarning):
 class NoVerilogAFormError(ParameterError):
     """A device model has no Verilog-A form (its equations use something Verilog-A cannot express)."""
 
+
+class TileSizeError(ParameterError):
+    """A crossbar tile size below 2 (a differential pair of columns needs 2)."""
+
+
+class HiddenWidthError(ParameterError):
+    """A hidden-layer width that the tile mapping cannot hold (not a whole number >= 1)."""
+
+
+class WeightShapeError(ParameterError):
+    """Layer weight matrices whose shapes do not chain, or a weights file laid out otherwise."""

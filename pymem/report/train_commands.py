@@ -1,4 +1,4 @@
-"""CLI subcommands of training and sweeps: ``pymem train``, ``pymem sweep``, ``pymem plot``."""
+"""CLI subcommands of training and sweeps: ``pymem train``, ``infer``, ``sweep``, ``plot``."""
 
 from __future__ import annotations
 
@@ -25,9 +25,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.output:
         check_writable(args.output)
 
+    if args.hidden is not None or args.tile is not None:
+        return _train_two_layer(args)
     cfg = TrainConfig(
         model=args.model, data=args.data, rows=args.rows, cols=args.cols, r_wire_ohm=args.r_wire,
-        data_dir=args.data_dir, max_train=args.max_train, epochs=args.epochs, batch=args.batch, lr=args.lr,
+        data_dir=args.data_dir, max_train=args.max_train, epochs=args.epochs, batch=args.batch,
+        lr=TrainConfig.lr if args.lr is None else args.lr,
         rule=args.rule, levels=args.levels,
         d2d_sigma=args.d2d_sigma, seed=args.seed, read_backend=args.read_backend,
         backend=args.backend,
@@ -45,6 +48,43 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         short = {k: v for k, v in out.items() if k not in ("history", "config", "pulse")}
         _print(short, False)
+    return 0
+
+
+def _train_two_layer(args: argparse.Namespace) -> int:
+    from pymem.train.twolayer import TwoLayerConfig, train_two_layer
+
+    d = TwoLayerConfig()
+    cfg = TwoLayerConfig(
+        model=args.model, data=args.data, hidden=d.hidden if args.hidden is None else args.hidden,
+        tile=d.tile if args.tile is None else args.tile, r_wire_ohm=args.r_wire, epochs=args.epochs,
+        batch=args.batch, lr=d.lr if args.lr is None else args.lr, rule=args.rule, levels=args.levels,
+        adc_bits=args.adc_bits, adc_range=args.adc_range, d2d_sigma=args.d2d_sigma, seed=args.seed,
+        read_backend=args.read_backend, backend=args.backend,
+    )  # fmt: skip
+    res = train_two_layer(cfg, quiet=args.quiet or args.json)
+    out = res.summary()
+    if args.output:
+        from pymem.report.sweep_plots import plot_training
+
+        title = f"{cfg.model}, {cfg.data}, hidden {cfg.hidden}, tiles {cfg.tile}, {cfg.r_wire_ohm} ohm"
+        out["figure"] = str(plot_training(res.history, args.output, title=title))
+    if args.json:
+        _print(out, True)
+    else:
+        _print({k: v for k, v in out.items() if k not in ("history", "config", "pulse")}, False)
+    return 0
+
+
+def cmd_infer(args: argparse.Namespace) -> int:
+    from pymem.train.infer import infer
+
+    res = infer(
+        args.weights, data=args.data, model=args.model, tile=args.tile, r_wire_ohm=args.r_wire,
+        activation=args.activation, adc_bits=args.adc_bits, adc_range=args.adc_range, rtol=args.rtol,
+        max_pulses=args.max_pulses, seed=args.seed,
+    )  # fmt: skip
+    _print(res.summary(), args.json)
     return 0
 
 
@@ -88,8 +128,16 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _adc_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--adc-bits", type=int, default=8, help="tiles: column ADC resolution (default 8)")
+    p.add_argument(
+        "--adc-range", type=float, default=1.0,
+        help="tiles: ADC full scale as a fraction of a column's largest current (default 1)",
+    )  # fmt: skip
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``train``, ``sweep`` and ``plot`` to the ``pymem`` subparsers."""
+    """Add ``train``, ``infer``, ``sweep`` and ``plot`` to the ``pymem`` subparsers."""
     from pymem import devices
     from pymem.train.data import DATASETS
     from pymem.train.network import TrainConfig
@@ -131,7 +179,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--epochs", type=int, default=d.epochs, help=f"(default {d.epochs})")
     p.add_argument("--batch", type=int, default=d.batch, help=f"samples per update (default {d.batch})")
-    p.add_argument("--lr", type=float, default=d.lr, help=f"learning rate (default {d.lr})")
+    p.add_argument("--lr", type=float, default=None, help=f"learning rate (default {d.lr}; two layers: 0.2)")
     p.add_argument("--rule", default=d.rule, choices=RULES, help=f"pulse update rule (default {d.rule})")
     p.add_argument(
         "--levels", type=int, default=d.levels, help=f"pulses across the G range (default {d.levels})"
@@ -145,10 +193,30 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         choices=["solver", "ngspice"],
         help="engine of the weight updates: pymem's native engine (default) or ngspice transients",
     )
+    p.add_argument(
+        "--hidden", type=int, default=None,
+        help="two-layer network on tiles: hidden units (sigmoid; default 32 when --tile is given)",
+    )  # fmt: skip
+    p.add_argument("--tile", type=int, default=None, help="two-layer network: largest tile side (default 32)")
+    _adc_args(p)
     p.add_argument("-o", "--output", default=None, help="PNG of the training curves")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("infer", help="program weights trained elsewhere onto tiles and classify through them")
+    p.add_argument("--weights", required=True, help="npz of w0, b0, w1, b1, ... (inputs x outputs)")
+    p.add_argument("--data", default="digits", choices=["iris", "digits"], help="data set (default digits)")
+    p.add_argument("--model", default="vteam", choices=devices.names(), help="device model (default vteam)")
+    p.add_argument("--tile", type=int, default=32, help="largest tile side (default 32)")
+    p.add_argument("--r-wire", type=float, default=0.5, help="ohm per segment (default 0.5)")
+    p.add_argument("--activation", default="relu", choices=["relu", "sigmoid"], help="(default relu)")
+    _adc_args(p)
+    p.add_argument("--rtol", type=float, default=0.02, help="program-and-verify tolerance (default 0.02)")
+    p.add_argument("--max-pulses", type=int, default=60, help="pulse budget per cell (default 60)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the data split (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_infer)
 
     p = sub.add_parser("sweep", help="run a TOML sweep spec in parallel into a Parquet results file")
     p.add_argument("spec", help="sweep spec (TOML)")

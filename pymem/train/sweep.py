@@ -2,7 +2,7 @@
 
 A spec names a task and the values to sweep::
 
-    task = "mvm"                 # mvm | write | train | "module:function"
+    task = "mvm"                 # mvm | write | train | train_tiles | "module:function"
     [fixed]                      # the same at every grid point
     batch = 4
     [grid]                       # every combination

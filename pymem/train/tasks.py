@@ -1,4 +1,4 @@
-"""What a sweep runs at one point: an MVM read, a write pulse, or a training run.
+"""What a sweep runs at one point: an MVM read, a write pulse, or a training run (one layer or tiles).
 
 Each task takes the point's parameters (plain TOML values, SI units) and
 returns a flat dict of scalar metrics. Unknown parameters are refused with
@@ -161,7 +161,32 @@ def train_point(params: dict[str, Any]) -> Metrics:
     }
 
 
-TASKS: dict[str, TaskFn] = {"mvm": mvm_point, "write": write_point, "train": train_point}
+def train_tiles_point(params: dict[str, Any]) -> Metrics:
+    """Train the two-layer network on tiles (:func:`pymem.train.twolayer.train_two_layer`).
+
+    Parameters are :class:`~pymem.train.twolayer.TwoLayerConfig` fields (``tile``,
+    ``hidden``, ``r_wire_ohm``, ``model``, ``rule``, ``backend`` the write engine, ...).
+    Metrics: the three accuracies, ``train_seconds``, ``engine_runs``, ``tiles``
+    (all layers) and the per-epoch history as JSON.
+    """
+    from pymem.train.twolayer import TwoLayerConfig, train_two_layer
+
+    cfg = TwoLayerConfig(**{k: v for k, v in with_defaults("train_tiles", params).items() if k != "task"})
+    res = train_two_layer(cfg)
+    return {
+        "accuracy_circuit": res.accuracy["circuit"],
+        "accuracy_ideal": res.accuracy["ideal"],
+        "accuracy_device_only": res.accuracy["device_only"],
+        "train_seconds": res.seconds,
+        "engine_runs": res.engine_runs,
+        "tiles": int(sum(res.tiles.values())),
+        "history_json": json.dumps(res.history),
+    }
+
+
+TASKS: dict[str, TaskFn] = {
+    "mvm": mvm_point, "write": write_point, "train": train_point, "train_tiles": train_tiles_point,
+}  # fmt: skip
 
 
 def defaults(task: str) -> dict[str, Any] | None:
@@ -174,6 +199,10 @@ def defaults(task: str) -> dict[str, Any] | None:
         from pymem.train.network import TrainConfig
 
         return {f.name: f.default for f in fields(TrainConfig)}
+    if task == "train_tiles":
+        from pymem.train.twolayer import TwoLayerConfig
+
+        return {f.name: f.default for f in fields(TwoLayerConfig)}
     resolve(task)
     return None
 
