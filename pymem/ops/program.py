@@ -36,9 +36,13 @@ from pymem.errors import ParameterError, SimulationError, SlowSimulationWarning
 from pymem.netlist import crossbar as xnet
 from pymem.netlist.write import WriteTolerance, circuit_deck
 
-NGSPICE_WRITE_TIMES_S = {"tight": (6.3, 125.0), "default": (4.9, 24.0)}
-"""Measured times of one VTEAM V/2 write pulse (1 V, 100 ns, 1 ohm wires) on 16x16 and 32x32
-arrays in ngspice 39 on this machine, at the tight and the default write tolerances (s)."""
+NGSPICE_WRITE_TIMES_S = {
+    "tight": {256: 6.3, 1024: 125.0},
+    "default": {256: 2.5, 1024: 16.4, 4096: 305.0},
+}
+"""Measured times of one VTEAM V/2 write pulse (1 V, 100 ns, 1 ohm wires) in ngspice 39 on this
+machine, by number of cells (16x16, 32x32, 64x64), at the tight and the default write
+tolerances (s); benchmarks/write_engine.py measures them."""
 SLOW_WARNING_S = 30.0
 """Expected ngspice times above this (s) are announced before the run starts."""
 
@@ -119,11 +123,16 @@ def check_write_backend(backend: str) -> None:
 def ngspice_write_estimate_s(rows: int, cols: int, tolerance: WriteTolerance = "default") -> float:
     """Rough time of one write pulse through ngspice on a rows x cols array (s).
 
-    A power law in the number of cells through the measured 16x16 and 32x32 times
-    (:data:`NGSPICE_WRITE_TIMES_S`).
+    Piecewise power law in the number of cells through the measured times
+    (:data:`NGSPICE_WRITE_TIMES_S`), extended beyond them with the last slope.
     """
-    t16, t32 = NGSPICE_WRITE_TIMES_S[tolerance]
-    return t16 * (rows * cols / 256.0) ** (np.log(t32 / t16) / np.log(4.0))
+    points = sorted(NGSPICE_WRITE_TIMES_S[tolerance].items())
+    n = np.log([c for c, _ in points])
+    t = np.log([s for _, s in points])
+    x = np.log(rows * cols)
+    k = int(np.clip(np.searchsorted(n, x) - 1, 0, len(n) - 2))
+    slope = (t[k + 1] - t[k]) / (n[k + 1] - n[k])
+    return float(np.exp(t[k] + slope * (x - n[k])))
 
 
 def run_write(
