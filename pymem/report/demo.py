@@ -136,9 +136,10 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
     cfg = TrainConfig(data="iris", rows=5, cols=6, epochs=1, batch=35) if quick else TrainConfig(epochs=2)
     tr = train(cfg, quiet=True)
     ok &= tr.accuracy["ideal"] > 1.5 / (cfg.cols or 6)
+    size = next(iter(tr.states.values())).shape if tr.states else (cfg.rows, cfg.cols)
     rows.append(
         _row(
-            f"training {cfg.data} on a {cfg.rows}x{cfg.cols} VTEAM array, {cfg.epochs} epoch(s)",
+            f"training {cfg.data} on a {size[0]}x{size[1]} VTEAM array, {cfg.epochs} epoch(s)",
             f"test accuracy: circuit {tr.accuracy['circuit']:.3f}, device only "
             f"{tr.accuracy['device_only']:.3f}, ideal {tr.accuracy['ideal']:.3f} ({tr.seconds:.0f} s, "
             f"{tr.writes} write transients by the {cfg.backend} engine)",
