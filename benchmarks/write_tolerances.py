@@ -171,23 +171,19 @@ def with_settings(
     return "\n".join(lines)
 
 
-def linear_energy(res: backends.SimResult) -> float:
-    """Energy delivered by the sources (J), v and i each linear between time points.
+def trapezoid_energy(res: backends.SimResult) -> float:
+    """Energy delivered by the sources (J) as pymem summed it before this study: the trapezoid of v i.
 
-    Per step h: h/6 (2 v0 i0 + v0 i1 + v1 i0 + 2 v1 i1), exact on the PWL edges of an ohmic
-    load, where :func:`pymem.ops.program.source_energy` (trapezoid of the product v i)
-    overestimates an edge's energy by half when the step spans the edge.
+    It overstates an edge's energy when a step spans the edge;
+    :func:`pymem.ops.program.source_energy` now takes v and i each linear between time points.
     """
     t = res["time"]
-    h = np.diff(t)
     total = 0.0
     for name, current in res.items():
         if name.startswith("i(v") and "." not in name:
             v = _source_node_voltage(res, name[2:-1])
             if v is not None:
-                i = -current
-                v0, v1, i0, i1 = v[:-1], v[1:], i[:-1], i[1:]
-                total += float(np.sum(h / 6 * (2 * v0 * i0 + v0 * i1 + v1 * i0 + 2 * v1 * i1)))
+                total += float(np.trapezoid(-v * current, t))
     return total
 
 
@@ -229,8 +225,8 @@ def run_setting(
         res.ngspice_seconds,
         int(res["time"].size),
         _states(res, case.xb),
+        trapezoid_energy(res),
         source_energy(res),
-        linear_energy(res),
         method,
     )
 
@@ -240,7 +236,7 @@ def compare(out: Outcome, ref: Outcome, best: Outcome, case: Case) -> dict[str, 
 
     ``*_err`` and ``energy_rel``: against ``ref`` (today's settings); ``*_best``: against ``best``
     (reltol 1e-7 at the smallest max step), the better estimate of the truth. ``energy_rel`` uses
-    pymem's trapezoid of v i; ``energy_lin_best`` the linear-interpolant quadrature.
+    pymem's trapezoid of v i; ``energy_lin_best`` the linear-interpolant quadrature (:func:`source_energy`).
     """
     rng = case.xb.device.x_range
     move = (ref.states - case.xb.states) / rng
