@@ -70,7 +70,7 @@ def program_adaptive(
     run,
 ) -> ProgramResult:
     """The adaptive loop over ``groups`` (row, columns); see the module docstring."""
-    from pymem.ops.program import ProgramResult
+    from pymem.ops.program import finish, pending
 
     rng = noise.write_rng() if noise is not None else None
     pulses = np.zeros(g_target.shape, dtype=np.int64)
@@ -86,8 +86,7 @@ def program_adaptive(
         while True:
             g = current.conductances()[row]
             err = (g - g_target[row]) / g_target[row]
-            todo = [j for j in members if abs(err[j]) > rtol and pulses[row, j] < max_pulses]
-            todo = [j for j in todo if (row, j) not in failures]
+            todo = pending(row, members, err, rtol, pulses, max_pulses, failures)
             if not todo:
                 break
             for sign in (1, -1):
@@ -124,13 +123,4 @@ def program_adaptive(
                     else:  # below its threshold at this width: try longer
                         gain.pop(j, None)
                         width[j] = _grid(GROWTH * width[j], base[sign])
-    g_final = current.conductances()
-    return ProgramResult(
-        states=np.array(current.states),
-        g_target=g_target,
-        g_final=np.asarray(g_final, dtype=float),
-        pulses=pulses,
-        converged=np.abs(g_final - g_target) <= rtol * g_target,
-        failures=failures,
-        step_seconds=steps,
-    )
+    return finish(current, g_target, rtol, pulses, failures, steps)

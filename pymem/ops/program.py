@@ -264,6 +264,42 @@ class ProgramResult:
         return np.abs(self.g_final - self.g_target) / self.g_target
 
 
+def pending(
+    row: int,
+    members: list[int],
+    err: NDArray[np.float64],
+    rtol: float,
+    pulses: NDArray[np.int64],
+    max_pulses: int,
+    failures: dict[tuple[int, int], str],
+) -> list[int]:
+    """Columns of ``row`` still outside ``rtol`` that have pulses left and no failed transient."""
+    return [
+        j for j in members if abs(err[j]) > rtol and pulses[row, j] < max_pulses and (row, j) not in failures
+    ]
+
+
+def finish(
+    current: Crossbar,
+    g_target: NDArray[np.float64],
+    rtol: float,
+    pulses: NDArray[np.int64],
+    failures: dict[tuple[int, int], str],
+    steps: list[float],
+) -> ProgramResult:
+    """The :class:`ProgramResult` of a loop that left the array at ``current``."""
+    g_final = np.asarray(current.conductances(), dtype=float)
+    return ProgramResult(
+        states=np.array(current.states),
+        g_target=g_target,
+        g_final=g_final,
+        pulses=pulses,
+        converged=np.abs(g_final - g_target) <= rtol * g_target,
+        failures=failures,
+        step_seconds=steps,
+    )
+
+
 def program_and_verify(
     xb: Crossbar,
     g_target: NDArray[np.float64],
@@ -357,8 +393,7 @@ def program_and_verify(
         last_sign: dict[int, int] = {}
         while True:
             err = (current.conductances()[row] - g_target[row]) / g_target[row]
-            todo = [j for j in members if abs(err[j]) > rtol and pulses[row, j] < max_pulses]
-            todo = [j for j in todo if (row, j) not in failures]
+            todo = pending(row, members, err, rtol, pulses, max_pulses, failures)
             if not todo:
                 break
             for sign in (1, -1):
@@ -389,14 +424,4 @@ def program_and_verify(
                 steps.append(time.perf_counter() - t0)
                 pulses[row, group] += 1
                 current = current.with_states(res.states_after)
-    g_final = current.conductances()
-    converged = np.abs(g_final - g_target) <= rtol * g_target
-    return ProgramResult(
-        states=np.array(current.states),
-        g_target=g_target,
-        g_final=np.asarray(g_final, dtype=float),
-        pulses=pulses,
-        converged=converged,
-        failures=failures,
-        step_seconds=steps,
-    )
+    return finish(current, g_target, rtol, pulses, failures, steps)
