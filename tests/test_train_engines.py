@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from pymem import devices
+from pymem.errors import ParameterError
 from pymem.train.network import TrainConfig, _PulseNet, initial_crossbar, train
 
 SMALL = {"data": "digits", "rows": 10, "cols": 8, "epochs": 1, "batch": 32, "max_train": 64, "seed": 0}
@@ -17,6 +18,15 @@ SMALL = {"data": "digits", "rows": 10, "cols": 8, "epochs": 1, "batch": 32, "max
 @pytest.fixture(scope="module")
 def by_engine():
     return {b: train(TrainConfig(**SMALL, r_wire_ohm=0.5, backend=b)) for b in ("solver", "ngspice")}
+
+
+def test_ngspice_in_batch_processes_trains_the_same(by_engine):
+    """``sim_backend="batch"`` runs each ngspice write as its own ``ngspice -b`` process: same states."""
+    batch = train(TrainConfig(**SMALL, r_wire_ohm=0.5, backend="ngspice", sim_backend="batch"))
+    for run in ("device_only", "circuit"):
+        assert np.allclose(batch.states[run], by_engine["ngspice"].states[run], rtol=0, atol=1e-9)
+    with pytest.raises(ParameterError, match=r"sim_backend='cluster'; choose one of \('shared', 'batch'\)"):
+        TrainConfig(sim_backend="cluster")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("run", ["device_only", "circuit"])

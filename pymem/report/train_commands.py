@@ -33,7 +33,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         lr=TrainConfig.lr if args.lr is None else args.lr,
         rule=args.rule, levels=args.levels,
         d2d_sigma=args.d2d_sigma, seed=args.seed, read_backend=args.read_backend,
-        backend=args.backend,
+        backend=args.backend, sim_backend=args.sim_backend,
     )  # fmt: skip
     res = train(cfg, quiet=args.quiet or args.json)
     out = res.summary()
@@ -187,6 +187,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--d2d-sigma", type=float, default=0.0, help="device-to-device spread (default 0)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"(default {d.seed})")
     p.add_argument("--read-backend", default=d.read_backend, choices=["solver", "ngspice"])
+    p.add_argument(
+        "--sim-backend",
+        default=d.sim_backend,
+        choices=["shared", "batch"],
+        help="how ngspice runs when it reads or writes: libngspice (default) or an ngspice -b process "
+        "per run ($PYMEM_NGSPICE)",
+    )
     p.add_argument(
         "--backend",
         default=d.backend,

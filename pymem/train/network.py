@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from pymem import devices
 from pymem.circuit.write import schedule_circuit
-from pymem.constants import WRITE_BACKENDS, WriteBackend
+from pymem.constants import BACKENDS, WRITE_BACKENDS, BackendName, WriteBackend
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
@@ -89,6 +89,8 @@ class TrainConfig:
     """Forward reads by the exact circuit solver or by ngspice transients."""
     backend: WriteBackend = "solver"
     """Engine of the weight updates (write pulses): pymem's native engine or ngspice."""
+    sim_backend: BackendName = "shared"
+    """How ngspice runs when it reads or writes: the shared library, or an ``ngspice -b`` process per run."""
 
     def __post_init__(self) -> None:
         name, _ = datasets.resolve(self.data)
@@ -100,6 +102,8 @@ class TrainConfig:
             raise ParameterError(f"unknown model {self.model!r}; choose one of {devices.names()}")
         if self.rule not in RULES:
             raise ParameterError(f"unknown update rule {self.rule!r}; choose one of {RULES}")
+        if self.sim_backend not in BACKENDS:
+            raise ParameterError(f"sim_backend={self.sim_backend!r}; choose one of {BACKENDS}")
         if self.read_backend not in ("solver", "ngspice"):
             raise ParameterError(f"read_backend={self.read_backend!r}; choose 'solver' or 'ngspice'")
         if self.backend not in WRITE_BACKENDS:
@@ -204,7 +208,8 @@ class _PulseNet:
     def outputs(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
         """``x @ w`` as read by the circuit, shape (batch, classes)."""
         v = x * float(self.xb.v_read)
-        y = self.xb.mvm(v, backend=self.cfg.read_backend).y
+        options = {"sim_backend": self.cfg.sim_backend} if self.cfg.read_backend == "ngspice" else {}
+        y = self.xb.mvm(v, backend=self.cfg.read_backend, **options).y
         if self.cfg.read_backend == "ngspice":
             self.ngspice_runs += 1
         return (y[:, 0::2] - y[:, 1::2]) / (float(self.xb.v_read) * self.g_range)
@@ -213,7 +218,9 @@ class _PulseNet:
         if not schedule.slots:
             return
         circuit = schedule_circuit(self.xb, schedule.slots, schedule.widths_s, title="training update")
-        x_new, _ = run_write(circuit, backend=self.cfg.backend, max_step_s=max(schedule.widths_s) / 10)
+        x_new, _ = run_write(
+            circuit, self.cfg.backend, self.cfg.sim_backend, max_step_s=max(schedule.widths_s) / 10
+        )
         self.writes += 1
         if self.cfg.backend == "ngspice":
             self.ngspice_runs += 1
