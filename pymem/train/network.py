@@ -98,26 +98,38 @@ class TrainConfig:
             raise ParameterError("data='mnist' needs data_dir: the folder of the four MNIST-format IDX files")
         if self.max_train is not None and not (isinstance(self.max_train, int) and self.max_train >= 1):
             raise ParameterError(f"max_train must be a positive integer or None, got {self.max_train!r}")
-        if self.model not in devices.names() and not devices.is_fit_path(self.model):
-            raise ParameterError(f"unknown model {self.model!r}; choose one of {devices.names()}")
-        if self.rule not in RULES:
-            raise ParameterError(f"unknown update rule {self.rule!r}; choose one of {RULES}")
         if self.sim_backend not in BACKENDS:
             raise ParameterError(f"sim_backend={self.sim_backend!r}; choose one of {BACKENDS}")
-        if self.read_backend not in ("solver", "ngspice"):
-            raise ParameterError(f"read_backend={self.read_backend!r}; choose 'solver' or 'ngspice'")
-        if self.backend not in WRITE_BACKENDS:
-            raise ParameterError(
-                f"backend={self.backend!r} is not a write engine; choose one of {WRITE_BACKENDS}"
-            )
-        for name in ("epochs", "batch"):
-            value = getattr(self, name)
-            if not (isinstance(value, int) and value >= 1):
-                raise ParameterError(f"{name} must be a positive integer, got {value!r}")
-        if not (np.isfinite(self.r_wire_ohm) and self.r_wire_ohm >= 0):
-            raise ParameterError(f"r_wire_ohm must be a finite resistance >= 0 ohm, got {self.r_wire_ohm!r}")
-        if not (np.isfinite(self.lr) and self.lr > 0):
-            raise ParameterError(f"lr must be a finite number > 0, got {self.lr!r}")
+        check_run_settings(self)
+
+
+def check_run_settings(cfg: Any) -> None:
+    """Checks shared by every training configuration: model, rule, engines, counts, wires, rate.
+
+    ``cfg`` has the fields ``model``, ``rule``, ``read_backend``, ``backend``, ``epochs``,
+    ``batch``, ``r_wire_ohm`` and ``lr`` (:class:`TrainConfig`, ``TwoLayerConfig``).
+
+    Raises
+    ------
+    ParameterError
+        Naming the first bad field and its choices or range.
+    """
+    if cfg.model not in devices.names() and not devices.is_fit_path(cfg.model):
+        raise ParameterError(f"unknown model {cfg.model!r}; choose one of {devices.names()}")
+    if cfg.rule not in RULES:
+        raise ParameterError(f"unknown update rule {cfg.rule!r}; choose one of {RULES}")
+    if cfg.read_backend not in ("solver", "ngspice"):
+        raise ParameterError(f"read_backend={cfg.read_backend!r}; choose 'solver' or 'ngspice'")
+    if cfg.backend not in WRITE_BACKENDS:
+        raise ParameterError(f"backend={cfg.backend!r} is not a write engine; choose one of {WRITE_BACKENDS}")
+    for name in ("epochs", "batch"):
+        value = getattr(cfg, name)
+        if isinstance(value, bool) or not (isinstance(value, int) and value >= 1):
+            raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+    if not (np.isfinite(cfg.r_wire_ohm) and cfg.r_wire_ohm >= 0):
+        raise ParameterError(f"r_wire_ohm must be a finite resistance >= 0 ohm, got {cfg.r_wire_ohm!r}")
+    if not (np.isfinite(cfg.lr) and cfg.lr > 0):
+        raise ParameterError(f"lr must be a finite number > 0, got {cfg.lr!r}")
 
 
 @dataclass

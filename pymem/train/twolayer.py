@@ -26,14 +26,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pymem import devices
-from pymem.constants import WRITE_BACKENDS, WriteBackend
+from pymem.constants import WriteBackend
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
 from pymem.train import data as datasets
-from pymem.train.network import ReadBackend, loss_and_delta
+from pymem.train.network import ReadBackend, check_run_settings, loss_and_delta
 from pymem.train.pulses import (
-    RULES,
     PulseDesign,
     UpdateRule,
     design_pulses,
@@ -91,26 +90,9 @@ class TwoLayerConfig:
     def __post_init__(self) -> None:
         check_hidden(self.hidden)
         check_tile(self.tile)
-        if self.model not in devices.names():
-            raise ParameterError(f"unknown model {self.model!r}; choose one of {devices.names()}")
         if self.data not in datasets.DATASETS:
             raise ParameterError(f"unknown data set {self.data!r}; choose one of {datasets.DATASETS}")
-        if self.rule not in RULES:
-            raise ParameterError(f"unknown update rule {self.rule!r}; choose one of {RULES}")
-        if self.read_backend not in ("solver", "ngspice"):
-            raise ParameterError(f"read_backend={self.read_backend!r}; choose 'solver' or 'ngspice'")
-        if self.backend not in WRITE_BACKENDS:
-            raise ParameterError(
-                f"backend={self.backend!r} is not a write engine; choose one of {WRITE_BACKENDS}"
-            )
-        for name in ("epochs", "batch"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not (isinstance(value, int) and value >= 1):
-                raise ParameterError(f"{name} must be a positive integer, got {value!r}")
-        if not (np.isfinite(self.r_wire_ohm) and self.r_wire_ohm >= 0):
-            raise ParameterError(f"r_wire_ohm must be a finite resistance >= 0 ohm, got {self.r_wire_ohm!r}")
-        if not (np.isfinite(self.lr) and self.lr > 0):
-            raise ParameterError(f"lr must be a finite number > 0, got {self.lr!r}")
+        check_run_settings(self)
 
 
 @dataclass
