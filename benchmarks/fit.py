@@ -16,12 +16,13 @@ import numpy as np
 from pymem import devices
 from pymem.fit import Sweep, fit_model
 from pymem.fit.params import choose_free
+from pymem.ops.device import simulate as simulate_device
 
 
 def bench(name: str, points: int, seed: int = 1) -> dict[str, float]:
     """Fit ``name`` once; return seconds, integrations, rms relative error and worst |z|."""
     true = devices.get(name)
-    ref = devices.simulate(true, true.demo_drive(), backend="reference", n_points=points - 1)
+    ref = simulate_device(true, true.demo_drive(), backend="reference", n_points=points - 1)
     rng = np.random.default_rng(seed)
     data = Sweep(
         ref.t, ref.v, ref.i * (1 + 0.01 * rng.standard_normal(ref.i.size)), source=f"{name} synthetic"

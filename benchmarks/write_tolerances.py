@@ -33,10 +33,10 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
 from pymem import backends, devices
+from pymem import spice as nl
 from pymem.crossbar import random_crossbar
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.base import DeviceModel
-from pymem.netlist import primitives as nl
 from pymem.netlist.write import WRITE_OPTIONS, write_deck
 from pymem.ops.program import _source_node_voltage, _states, source_energy
 from pymem.train.pulses import design_pulses

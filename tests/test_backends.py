@@ -8,8 +8,8 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from pymem import backends
+from pymem import spice as nl
 from pymem.errors import ParameterError
-from pymem.netlist import primitives as nl
 from pymem.netlist.grid import grid_node, resistor_grid_deck
 
 OP_DECK = nl.deck(

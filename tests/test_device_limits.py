@@ -9,20 +9,21 @@ import pytest
 from pymem import cli, devices
 from pymem.errors import IntegrationBudgetError, ParameterError
 from pymem.ops.device import check_drive, default_evaluation_budget
+from pymem.ops.device import simulate as simulate_device
 
 
 def test_reference_integration_stops_at_its_budget() -> None:
     model = devices.get("vteam")
     wave = devices.Sine(1000.0, 2e6, cycles=2)
     with pytest.raises(IntegrationBudgetError, match=r"stopped after 2000 evaluations .*peak 1000 V"):
-        devices.simulate(model, wave, backend="reference", max_evaluations=2000)
+        simulate_device(model, wave, backend="reference", max_evaluations=2000)
 
 
 @pytest.mark.parametrize("bad", [0, -3])
 def test_reference_budget_must_be_positive(bad: int) -> None:
     model = devices.get("hp")
     with pytest.raises(ParameterError, match="max_evaluations must be a positive integer"):
-        devices.simulate(model, model.demo_drive(), backend="reference", max_evaluations=bad)
+        simulate_device(model, model.demo_drive(), backend="reference", max_evaluations=bad)
 
 
 @pytest.mark.parametrize("name", devices.names())
@@ -31,7 +32,7 @@ def test_demo_drive_fits_the_default_budget_with_room(name: str) -> None:
     model = devices.get(name)
     wave = model.demo_drive()
     budget = default_evaluation_budget(2001 + wave.breakpoints.size)
-    devices.simulate(model, wave, backend="reference", max_evaluations=budget // 10)
+    simulate_device(model, wave, backend="reference", max_evaluations=budget // 10)
 
 
 @pytest.mark.parametrize(

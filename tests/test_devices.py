@@ -10,6 +10,7 @@ from scipy.integrate import cumulative_trapezoid
 from pymem import devices
 from pymem.devices import Sine, pulse_train, triangle
 from pymem.errors import ParameterError
+from pymem.ops.device import simulate as simulate_device
 from pymem.report.plots import loop_area
 
 MODELS = devices.names()
@@ -31,8 +32,8 @@ def _drives(model: devices.DeviceModel) -> dict[str, object]:
 def test_ngspice_matches_reference(name: str, drive: str) -> None:
     model = devices.get(name)
     wave = _drives(model)[drive]
-    ng = devices.simulate(model, wave, backend="ngspice")
-    ref = devices.simulate(model, wave, backend="reference", times_s=ng.t)  # exact at ngspice's points
+    ng = simulate_device(model, wave, backend="ngspice")
+    ref = simulate_device(model, wave, backend="reference", times_s=ng.t)  # exact at ngspice's points
     at = ng.at(ref.t)
     assert np.max(np.abs(at.x - ref.x)) <= 1e-3 * model.x_range
     rms = np.sqrt(np.mean((at.i - ref.i) ** 2)) / np.sqrt(np.mean(ref.i**2))
@@ -46,11 +47,11 @@ def test_loop_is_pinched(name: str) -> None:
     lo, hi = model.x_bounds
     x = np.linspace(lo, hi, 11)
     np.testing.assert_array_equal(model.current(0.0, x), 0.0)
-    ng = devices.simulate(model, _drives(model)["pulses"], backend="ngspice")
+    ng = simulate_device(model, _drives(model)["pulses"], backend="ngspice")
     zero = ng.v == 0.0  # the gaps between pulses, after the state has moved
     assert zero.sum() > 10
     np.testing.assert_allclose(ng.i[zero], 0.0, atol=1e-15)
-    sine = devices.simulate(model, model.demo_drive(), backend="ngspice")
+    sine = simulate_device(model, model.demo_drive(), backend="ngspice")
     near = np.abs(sine.v) < 1e-6 * np.max(np.abs(sine.v))
     assert np.all(np.abs(sine.i[near]) <= 1e-5 * np.max(np.abs(sine.i)))
 
@@ -89,7 +90,7 @@ def test_hp_follows_the_memristance_charge_law() -> None:
     """Strukov 2008 without window: M(q) = Roff - (Roff - Ron)(x0 + k q), k = mu_v Ron / D^2."""
     model = devices.get("hp", window="none", x0=0.3)
     wave = Sine(1.0, 1.0, cycles=1)
-    ng = devices.simulate(model, wave, backend="ngspice", max_step_s=1e-4)
+    ng = simulate_device(model, wave, backend="ngspice", max_step_s=1e-4)
     assert ng.x.min() > 0 and ng.x.max() < 1, "the law holds while the state stays inside (0, 1)"
     q = cumulative_trapezoid(ng.i, ng.t, initial=0.0)
     k = model.mu_v_m2_per_vs * model.r_on_ohm / model.d_m**2
@@ -108,7 +109,7 @@ def test_hp_loop_shrinks_with_frequency() -> None:
     model = devices.get("hp", window="joglekar")
     areas = []
     for f in (1.0, 10.0, 100.0):
-        ng = devices.simulate(model, Sine(1.0, f, cycles=1), backend="ngspice")
+        ng = simulate_device(model, Sine(1.0, f, cycles=1), backend="ngspice")
         areas.append(loop_area(ng.v, ng.i))
     assert areas[0] > areas[1] > areas[2]
     assert areas[1] / areas[2] >= 5.0

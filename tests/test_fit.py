@@ -16,6 +16,7 @@ from pymem.errors import FitBoundWarning, FitConvergenceError, ParameterError
 from pymem.fit import FitResult, Sweep, fit_model
 from pymem.fit.params import TABLES, Bound, choose_free, table_for
 from pymem.fit.preset import save_fit
+from pymem.ops.device import simulate as simulate_device
 
 NOISE = 0.01
 """Relative noise of the synthetic current: each point times (1 + 0.01 N(0, 1))."""
@@ -24,7 +25,7 @@ NOISE = 0.01
 def synthetic(name: str, n_points: int = 1000, seed: int = 1) -> tuple[DeviceModel, Sweep, np.ndarray]:
     """The true model, its demo sweep with 1 % relative noise, and the noiseless current (A)."""
     true = devices.get(name)
-    ref = devices.simulate(true, true.demo_drive(), backend="reference", n_points=n_points - 1)
+    ref = simulate_device(true, true.demo_drive(), backend="reference", n_points=n_points - 1)
     rng = np.random.default_rng(seed)
     return true, Sweep(ref.t, ref.v, ref.i * (1 + NOISE * rng.standard_normal(ref.i.size))), ref.i
 
@@ -85,8 +86,8 @@ def test_fitted_subckt_in_ngspice_follows_the_numpy_fit(name: str, tmp_path: Pat
     for p, fp in res.params.items():
         assert getattr(model, p) == fp.value
     drive = model.demo_drive()
-    ng = devices.simulate(model, drive, backend="ngspice")
-    ref = devices.simulate(model, drive, backend="reference", times_s=ng.t)
+    ng = simulate_device(model, drive, backend="ngspice")
+    ref = simulate_device(model, drive, backend="reference", times_s=ng.t)
     assert np.max(np.abs(ng.at(ref.t).x - ref.x)) <= 1e-3 * model.x_range
     assert np.ptp(ref.x) > 0.01 * model.x_range
 

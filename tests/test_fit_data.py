@@ -12,6 +12,7 @@ import pytest
 from pymem import cli, devices
 from pymem.errors import DataFileError, FitConvergenceError, IntegrationBudgetError, ParameterError
 from pymem.fit import Sweep, core, read_sweep, write_sweep
+from pymem.ops.device import simulate as simulate_device
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -83,7 +84,7 @@ def test_cli_fit_writes_a_preset_that_netlist_uses(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     true = devices.get("hp")
-    ref = devices.simulate(true, true.demo_drive(), backend="reference", n_points=400)
+    ref = simulate_device(true, true.demo_drive(), backend="reference", n_points=400)
     noisy = ref.i * (1 + 0.01 * np.random.default_rng(3).standard_normal(ref.i.size))
     data = write_sweep(tmp_path / "meas.csv", Sweep(ref.t, ref.v, noisy))
     out = tmp_path / "my_dev.json"

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from pymem import cli, devices
+from pymem import spice as nl
 from pymem.backends import find_binary
 from pymem.crossbar import random_crossbar
-from pymem.netlist import primitives as nl
 from pymem.netlist.library import library_files, library_models
+from pymem.ops.device import simulate as simulate_device
 
 ROOT = Path(__file__).resolve().parents[1]
 REGENERATE = ROOT / "netlists" / "regenerate.sh"
@@ -74,7 +75,7 @@ def test_plain_ngspice_prints_an_iv_loop_that_matches_the_reference(stem: str) -
     assert out.returncode == 0, out.stdout + out.stderr
     table = _printed_table(out.stdout)
     t, x = table[:, 0], table[:, 3]
-    ref = devices.simulate(model, model.demo_drive(), backend="reference", times_s=t)
+    ref = simulate_device(model, model.demo_drive(), backend="reference", times_s=t)
     assert np.max(np.abs(np.interp(t, ref.t, ref.x) - x)) <= 1e-3 * model.x_range
     assert np.ptp(x) > 0.01 * model.x_range, "the example drive should move the state"
 
@@ -114,7 +115,7 @@ np.save("out.npy", np.stack([t, x]))
         subprocess.run([sys.executable, "-c", code], cwd=tmp, check=True, timeout=120, capture_output=True)
         t, x = np.load(Path(tmp) / "out.npy")
     model = devices.get("hp", window="joglekar")
-    ref = devices.simulate(model, devices.Sine(1.0, 1.0), backend="reference")
+    ref = simulate_device(model, devices.Sine(1.0, 1.0), backend="reference")
     assert np.max(np.abs(np.interp(t, ref.t, ref.x) - x)) <= 1e-3
     assert np.max(x) > 0.2
 

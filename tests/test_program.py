@@ -9,6 +9,7 @@ from pymem import devices
 from pymem.crossbar import random_crossbar
 from pymem.errors import ParameterError
 from pymem.netlist.write import line_voltages, write_deck
+from pymem.ops.device import simulate as simulate_device
 from pymem.ops.program import program_and_verify, write_pulses
 
 THRESHOLD_MODELS = [m for m in devices.names() if devices.get(m).thresholds is not None]
@@ -74,7 +75,7 @@ def test_write_energy_equals_the_device_energy_of_the_reference() -> None:
         (0.0, gap, gap + edge, gap + edge + width, gap + 2 * edge + width, 2 * gap + 2 * edge + width),
         (0.0, 0.0, 1.0, 1.0, 0.0, 0.0),
     )
-    ref = devices.simulate(model, wave, x0=float(xb.states[0, 0]), backend="reference", n_points=20000)
+    ref = simulate_device(model, wave, x0=float(xb.states[0, 0]), backend="reference", n_points=20000)
     e_ref = float(np.trapezoid(ref.v * ref.i, ref.t))
     assert res.energy_j == pytest.approx(e_ref, rel=1e-3)
 

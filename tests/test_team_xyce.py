@@ -19,9 +19,9 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from pymem import backends, devices
+from pymem import spice as nl
 from pymem.devices.team import TEAM
 from pymem.devices.waveforms import Sine
-from pymem.netlist import primitives as nl
 
 SERIES_OHM = 50.0
 DRIVE = Sine(1.0, 1e3, cycles=10)

@@ -13,6 +13,7 @@ from pymem.crossbar import Crossbar
 from pymem.devices.waveforms import PWL
 from pymem.errors import ParameterError
 from pymem.netlist.write import pulse_points, schedule_deck
+from pymem.ops.device import simulate as simulate_device
 from pymem.train import data
 from pymem.train.network import TrainConfig, _PulseNet, initial_crossbar, loss_and_delta, train
 from pymem.train.pulses import design_pulses, manhattan_schedule, outer_schedule
@@ -69,7 +70,7 @@ def test_one_designed_pulse_moves_g_by_one_level(name, direction):
         th = model.thresholds[1] if v > 0 else -model.thresholds[0]
         assert th < abs(v) < 2 * th  # written, and a half-selected cell is not
     t, volts = pulse_points([v], width, width / 100, width / 10)
-    trace = devices.simulate(model, PWL(tuple(t), tuple(volts)), x0=d.x_mid, backend="reference")
+    trace = simulate_device(model, PWL(tuple(t), tuple(volts)), x0=d.x_mid, backend="reference")
     g0, g1 = model.conductance(d.x_mid, v_read), model.conductance(trace.x[-1], v_read)
     assert direction * (g1 - g0) / (d.g_max_s - d.g_min_s) == pytest.approx(1 / 32, rel=0.15)
 
@@ -131,7 +132,7 @@ def test_training_transient_matches_the_reference_integration_per_cell():
         )
         wave = PWL(tuple(t), tuple(v))
         step = max(sched.widths_s) / 200  # LSODA adapts below it; the default (a corner / 20) is femtoseconds
-        ref = devices.simulate(model, wave, x0=float(xb.states[0, j]), backend="reference", max_step_s=step)
+        ref = simulate_device(model, wave, x0=float(xb.states[0, j]), backend="reference", max_step_s=step)
         assert res[f"v(xm0_{j}.x)"][-1] == pytest.approx(ref.x[-1], abs=1e-3 * model.x_range)
         assert abs(ref.x[-1] - xb.states[0, j]) > 1e-3  # the pulse did write
 

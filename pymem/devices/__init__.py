@@ -1,8 +1,9 @@
 """Memristor device models: numpy equations and ngspice subcircuits of the same.
 
 The registry maps names to model classes; ``get(name, **overrides)`` builds
-a validated model, ``names()`` lists them. ``simulate`` (forwarded to
-:mod:`pymem.ops.device`, which runs ngspice) drives one device with a waveform.
+a validated model, ``names()`` lists them. Device code is pure math and text:
+driving one device with a waveform through ngspice or the reference integrator
+is :func:`pymem.ops.device.simulate` (also ``pymem.simulate``).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def get(name: str, /, preset: str | None = None, **overrides: Any) -> DeviceMode
         For an unknown name, preset or parameter, or a value the model rejects.
     """
     if is_fit_path(name):
-        from pymem.fit.preset import load_fitted
+        from pymem.devices.fitted import load_fitted
 
         if preset is not None:
             raise ParameterError(f"a fit file is its own preset; drop preset={preset!r} for {name!r}")
@@ -119,15 +120,6 @@ def model_choice(name: str) -> str:
     )
 
 
-def __getattr__(attr: str) -> Any:
-    # ``simulate`` runs ngspice, so it lives in pymem.ops; forwarded here for users.
-    if attr in ("simulate", "DeviceTrace"):
-        from pymem.ops import device
-
-        return getattr(device, attr)
-    raise AttributeError(f"module 'pymem.devices' has no attribute {attr!r}")
-
-
 __all__ = [
     "PWL",
     "REGISTRY",
@@ -143,6 +135,5 @@ __all__ = [
     "presets",
     "pulse_train",
     "register",
-    "simulate",
     "triangle",
 ]

@@ -23,9 +23,9 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pymem import spice as nl
 from pymem.devices.waveforms import Sine
 from pymem.errors import ParameterError
-from pymem.netlist import primitives as nl
 
 STATE_LEAK_OHM = 1e12
 """DC path of the state node: a 1e12 ohm resistor to ground in parallel with a

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pymem import spice as nl
 from pymem.errors import ParameterError
-from pymem.netlist import primitives as nl
 
 
 def _check_positive(**values: float) -> None:

@@ -1,6 +1,9 @@
-"""Netlist text: pure functions that build SPICE decks and never run anything."""
+"""Netlist text: pure functions that build SPICE decks and never run anything.
 
-from pymem.netlist.primitives import (
+The element and value formatters live in :mod:`pymem.spice`; they are re-exported here.
+"""
+
+from pymem.spice import (
     bsource,
     capacitor,
     dc,

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
+from pymem import spice as nl
 from pymem.circuit.array import ArrayCircuit, array_circuit
 from pymem.errors import ParameterError
-from pymem.netlist import primitives as nl
 
 if TYPE_CHECKING:
     from pymem.crossbar.spec import NMOS, TIA, Crossbar

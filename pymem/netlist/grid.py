@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pymem import spice as nl
 from pymem.errors import NetlistError
-from pymem.netlist import primitives as nl
 
 
 def grid_node(r: int, c: int) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 
+from pymem import spice as nl
 from pymem.circuit.write import (
     FLOAT_LEAK_OHM,
     SCHEMES,
@@ -28,7 +29,6 @@ from pymem.circuit.write import (
     write_circuit,
 )
 from pymem.errors import ParameterError
-from pymem.netlist import primitives as nl
 from pymem.netlist.crossbar import array_lines, nmos_model_line
 
 if TYPE_CHECKING:

@@ -18,10 +18,10 @@ from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
 from pymem import backends
+from pymem import spice as nl
 from pymem.devices.base import DeviceModel
 from pymem.devices.waveforms import Waveform
 from pymem.errors import IntegrationBudgetError, ParameterError, SimulationError
-from pymem.netlist import primitives as nl
 
 DeviceBackend = Literal["ngspice", "reference"]
 

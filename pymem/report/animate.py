@@ -2,7 +2,7 @@
 
 The drive is a PWL sequence built from the model's thresholds: reads, a write
 of one polarity, reads, a write of the other polarity, reads. ngspice
-integrates the model's subcircuit under it (:func:`pymem.devices.simulate`);
+integrates the model's subcircuit under it (:func:`pymem.ops.device.simulate`);
 the trace is downsampled segment by segment, keeping the sample at every pulse
 edge, and embedded as JSON in a self-contained page (``animate_page.html``:
 inline CSS, JS and SVG, no network request).
@@ -27,6 +27,7 @@ from scipy.integrate import solve_ivp
 from pymem.devices.base import DeviceModel
 from pymem.devices.waveforms import PWL
 from pymem.errors import ParameterError
+from pymem.ops.device import simulate as simulate_device
 
 if TYPE_CHECKING:
     from pymem.ops.device import DeviceTrace
@@ -317,7 +318,7 @@ def simulate_write_read(
     drive = build_drive(dev)
     shortest = min(p.width_s for p in drive.pulses)
     step = min(dev.spice_max_step_s or math.inf, shortest / 30, drive.waveform.duration_s / 4000)
-    trace = devices.simulate(dev, drive.waveform, backend="ngspice", max_step_s=step)
+    trace = simulate_device(dev, drive.waveform, backend="ngspice", max_step_s=step)
     idx = pick_frames(trace.t, drive)
     data = _page_data(dev, drive, trace, idx)
     data["markers"] = _markers(trace.t, idx, drive)

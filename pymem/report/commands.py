@@ -138,6 +138,7 @@ def cmd_mvm(args: argparse.Namespace) -> int:
 def cmd_device_iv(args: argparse.Namespace) -> int:
     from pymem import devices
     from pymem.ops.device import check_drive
+    from pymem.ops.device import simulate as simulate_device
     from pymem.report.plots import loop_area, plot_iv
 
     if args.output:
@@ -153,8 +154,8 @@ def cmd_device_iv(args: argparse.Namespace) -> int:
         cycles=args.cycles,
     )
     check_drive(model, wave.amplitude_v)
-    ng = devices.simulate(model, wave, backend="ngspice", sim_backend=args.sim_backend)
-    ref = devices.simulate(model, wave, backend="reference")
+    ng = simulate_device(model, wave, backend="ngspice", sim_backend=args.sim_backend)
+    ref = simulate_device(model, wave, backend="reference")
     err = float(np.max(np.abs(ng.at(ref.t).x - ref.x)) / model.x_range)
     out = {
         "model": model.name,

@@ -30,6 +30,7 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
     from pymem import backends, devices
     from pymem.backends.doctor import diagnose
     from pymem.netlist.grid import resistor_grid_deck
+    from pymem.ops.device import simulate as simulate_device
 
     t_start = time.perf_counter()
     out = Path(out_dir)
@@ -57,8 +58,8 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
 
     model = devices.get("hp", window="joglekar")
     wave = devices.Sine(1.0, 1.0, cycles=2)
-    ng = devices.simulate(model, wave, backend="ngspice")
-    ref = devices.simulate(model, wave, backend="reference")
+    ng = simulate_device(model, wave, backend="ngspice")
+    ref = simulate_device(model, wave, backend="reference")
     dx = float(np.max(np.abs(ng.at(ref.t).x - ref.x)) / model.x_range)
     ok &= dx <= 1e-3
     rows.append(_row("HP memristor 1 V 1 Hz, ngspice vs reference", f"max |dx| = {dx:.1e} of range"))

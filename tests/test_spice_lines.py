@@ -1,4 +1,4 @@
-"""Netlist primitives: exact values, legal names, lines ngspice accepts, clear errors."""
+"""SPICE lines (pymem.spice): exact values, legal names, lines ngspice accepts, clear errors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pymem import backends
+from pymem import spice as nl
 from pymem.errors import NetlistError
-from pymem.netlist import primitives as nl
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 resistances = st.floats(min_value=1e-3, max_value=1e12, allow_nan=False)
