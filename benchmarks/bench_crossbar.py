@@ -35,13 +35,15 @@ def _peak_mib() -> float:
 def one_size(n: int, ngspice: bool, model: str) -> dict:
     """Measure one size in this process; returns a JSON-able dict."""
     from pymem.crossbar import random_crossbar
-    from pymem.ops.solver import CrossbarSolver
+    from pymem.engine.static import CrossbarSolver
+    from pymem.netlist.crossbar import read_deck
+    from pymem.ops.mvm import mvm
 
     out: dict = {"n": n, "model": model}
     xb = random_crossbar(n, n, model, seed=0, r_row_ohm=R_WIRE, r_col_ohm=R_WIRE, r_driver_ohm=R_WIRE)
     v1 = xb.random_inputs(1, seed=1)
     t0 = time.perf_counter()
-    deck = xb.netlist(v1)
+    deck = read_deck(xb, v1)
     out["netlist_s"] = time.perf_counter() - t0
     out["netlist_mib"] = len(deck) / 2**20
     t0 = time.perf_counter()
@@ -66,7 +68,7 @@ def one_size(n: int, ngspice: bool, model: str) -> dict:
         out["newton_per_vector_s"] = (time.perf_counter() - t0) / 3
         out["newton_iterations"] = int(np.mean(res.newton_iterations))
     if ngspice:
-        res = xb.mvm(v1, backend="ngspice")
+        res = mvm(xb, v1, backend="ngspice")
         out["ngspice_read_s"] = res.seconds
         out["ngspice_inner_s"] = res.extra["ngspice_seconds"]
         out["pymem_around_ngspice_s"] = res.extra["pymem_seconds"]
@@ -155,9 +157,10 @@ def main() -> None:
             )
         t0 = time.perf_counter()
         from pymem.crossbar import random_crossbar
+        from pymem.netlist.crossbar import read_deck
 
         xb = random_crossbar(1024, 1024, "hp", seed=0, r_row_ohm=R_WIRE, r_col_ohm=R_WIRE)
-        text = xb.netlist()
+        text = read_deck(xb, xb.random_inputs(1))
         print(f"netlist 1024x1024: {time.perf_counter() - t0:.2f} s, {len(text) / 2**20:.0f} MiB")
         if 256 in sizes:
             try:

@@ -12,8 +12,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from pymem.train.store import read_rows
-from pymem.train.sweep import run_sweep
+from pymem.sweep.runner import run_sweep
+from pymem.sweep.store import read_rows
 
 HERE = Path(__file__).parent
 

@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from pymem.crossbar import random_crossbar
-from pymem.ops.solver import CrossbarSolver
+from pymem.engine.static import CrossbarSolver
 
 
 def run(n: int, vectors: int, reference: int, model: str = "yakopcic") -> dict[str, float]:

@@ -43,7 +43,7 @@ def figure(results: str, out: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from pymem.train.store import read_rows
+    from pymem.sweep.store import read_rows
 
     rows = [r for r in read_rows(results) if r.get("status") == "ok"]
     tiles = sorted({int(r["tile"]) for r in rows})

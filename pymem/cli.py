@@ -58,7 +58,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.story == "multiplier":
         from pymem import devices
-        from pymem.ops.multiplier import train_multiplier
+        from pymem.stories.multiplier import train_multiplier
 
         res = train_multiplier(
             devices.get(args.model),
@@ -85,7 +85,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _print_story(out, args.json, skip=("trajectory", "x", "z", "seconds_per_step"))
         return 0 if res.converged else 1
     if args.story == "bitslice":
-        from pymem.ops.bitslice import store_and_read
+        from pymem.stories.bitslice import store_and_read
 
         model = args.model if args.model != "vteam" else "yakopcic"
         r = store_and_read(args.value, args.bits, args.bits_per_device, model=model, backend=args.backend)

@@ -28,6 +28,7 @@ from pymem.errors import (
     SimulationTimeout,
     SingularMatrixError,
 )
+from pymem.ops.mvm import mvm
 
 OK_DECK = "ok\nV1 a 0 2\nR1 a 0 4\n.op\n.end\n"
 PARALLEL_SOURCES = "parallel\nV1 a 0 1\nV2 a 0 2\nR1 a 0 1k\n.op\n.end\n"
@@ -87,7 +88,7 @@ def test_batch_mvm_timeout_covers_the_klu_probe(tmp_path: Path, monkeypatch: pyt
     xb = random_crossbar(2, 2, "hp", seed=0)
     t0 = time.monotonic()
     with pytest.raises(SimulationTimeout, match=r"probe deck within 2 s: it hangs.*PYMEM_NGSPICE"):
-        xb.mvm(np.full(2, 0.05), backend="ngspice", sim_backend="batch", timeout=2)
+        mvm(xb, np.full(2, 0.05), backend="ngspice", sim_backend="batch", timeout=2)
     assert time.monotonic() - t0 < 10.0
     _assert_child_killed(pid_file)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pymem.errors import ParameterError
-from pymem.ops.bitslice import store_and_read
+from pymem.stories.bitslice import store_and_read
 
 
 @pytest.mark.parametrize("value", [5, 13])

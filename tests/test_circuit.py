@@ -8,9 +8,9 @@ import pytest
 from pymem.circuit import array_circuit, write_circuit
 from pymem.circuit.write import FLOAT_LEAK_OHM
 from pymem.crossbar import random_crossbar
+from pymem.engine.static import CrossbarSolver
 from pymem.netlist.crossbar import array_lines
 from pymem.netlist.write import circuit_deck
-from pymem.ops.solver import CrossbarSolver
 
 ARRAYS = [
     {"r_row_ohm": 1.0, "r_col_ohm": 2.0, "r_driver_ohm": 5.0, "cell": "1t1r"},

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from pymem.crossbar import random_crossbar
+from pymem.engine.static import CrossbarSolver
 from pymem.errors import PeripheryParameterError
 from pymem.ops import published as pub
 from pymem.ops.energy import (
@@ -20,7 +21,6 @@ from pymem.ops.energy import (
     periphery_energy,
     solver_array_energy,
 )
-from pymem.ops.solver import CrossbarSolver
 
 
 def test_ideal_wires_give_t_times_sum_of_g_v_squared() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from pymem import devices
 from pymem.errors import ParameterError
-from pymem.ops.multiplier import set_polarity, train_multiplier
+from pymem.stories.multiplier import set_polarity, train_multiplier
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from pymem.crossbar import TIA, Crossbar, random_crossbar
+from pymem.engine.static import CrossbarSolver
 from pymem.errors import NewtonConvergenceError, ParameterError, SimulationError
-from pymem.ops.solver import CrossbarSolver
 
 NONLINEAR = ["yakopcic", "stanford-pku"]
 

@@ -15,8 +15,8 @@ import pytest
 
 from pymem.cli import main
 from pymem.crossbar.spec import random_crossbar
+from pymem.engine.static import CrossbarSolver
 from pymem.errors import PageTooLargeError, ParameterError
-from pymem.ops.solver import CrossbarSolver
 from pymem.report import story
 from pymem.report.story import MAX_PAGE_BYTES, StoryResult, story_page
 

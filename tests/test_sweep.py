@@ -16,9 +16,9 @@ import pytest
 
 from pymem.cli import main
 from pymem.errors import OutputPathError, ParameterError, SweepLockedError, SweepSpecMismatchError
-from pymem.train import tasks
-from pymem.train.store import lock_results, read_rows
-from pymem.train.sweep import expand, load_spec, run_sweep
+from pymem.sweep import tasks
+from pymem.sweep.runner import expand, load_spec, run_sweep
+from pymem.sweep.store import lock_results, read_rows
 
 TESTS = Path(__file__).parent
 

@@ -176,8 +176,8 @@ def test_sweep_task_takes_tile_hidden_wire_model_rule_and_engine():
 def test_tiny_tile_sweep_on_a_dask_local_cluster(tmp_path):
     from distributed import LocalCluster
 
-    from pymem.train.store import read_rows
-    from pymem.train.sweep import run_sweep
+    from pymem.sweep.runner import run_sweep
+    from pymem.sweep.store import read_rows
 
     out = tmp_path / "tiles.parquet"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:

@@ -2,7 +2,7 @@
 
 Built by pure functions from a :class:`~pymem.crossbar.spec.Crossbar` and an
 operation; read by the netlist writer (:mod:`pymem.netlist`), the static
-solver (:mod:`pymem.ops.solver`) and the transient engine
+solver (:mod:`pymem.engine.static`) and the transient engine
 (:mod:`pymem.engine`). Nothing here formats SPICE text or runs a simulator.
 """
 

@@ -2,7 +2,7 @@
 
 This is the one place where a :class:`~pymem.crossbar.spec.Crossbar` becomes a
 circuit. The netlist writer (:mod:`pymem.netlist.crossbar`) names and formats
-these elements; the static solver (:mod:`pymem.ops.solver`) and the transient
+these elements; the static solver (:mod:`pymem.engine.static`) and the transient
 engine (:mod:`pymem.engine.transient`) stamp the same elements into matrices.
 Nothing here formats text or runs anything.
 

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from pymem import devices
-from pymem.constants import CELLS, SENSES, CellKind, MvmBackend, SenseKind
+from pymem.constants import CELLS, SENSES, CellKind, SenseKind
 from pymem.devices.base import DeviceModel
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
@@ -341,19 +341,6 @@ class Crossbar:
         """Uniform read voltages in [0, v_read] (V), shape (batch, rows), reproducible from ``seed``."""
         rng = np.random.default_rng(seed)
         return rng.uniform(0.0, float(self.v_read), size=(batch, self.rows))
-
-    # ----- forwarders to the layers below ----------------------------------------
-    def netlist(self, v: ArrayLike | None = None, **options: Any) -> str:
-        """The ngspice deck of a read of inputs ``v``; see :func:`pymem.netlist.crossbar.read_deck`."""
-        from pymem.netlist.crossbar import read_deck
-
-        return read_deck(self, self.random_inputs(1) if v is None else v, **options)
-
-    def mvm(self, v: ArrayLike, backend: MvmBackend = "solver", **options: Any) -> Any:
-        """Read: the matrix-vector product of inputs ``v``; see :func:`pymem.ops.mvm.mvm`."""
-        from pymem.ops.mvm import mvm
-
-        return mvm(self, v, backend=backend, **options)
 
 
 def random_crossbar(

@@ -1,1 +1,4 @@
-"""Operations on devices and arrays: simulate, read (MVM), program, train, sweep."""
+"""Operations on devices and arrays: simulate a device, read (MVM), write, program-and-verify, energy.
+
+Each picks its engine by name (``backend="ngspice" | "solver"``).
+"""

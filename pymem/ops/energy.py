@@ -156,7 +156,7 @@ def solver_array_energy(xb: Crossbar, v: ArrayLike, t_read_s: float) -> float:
     The sum over rows of v_i times the current the row's cells draw; with ideal
     wires it is ``t_read * sum G v**2``.
     """
-    from pymem.ops.solver import CrossbarSolver
+    from pymem.engine.static import CrossbarSolver
 
     if not (np.isfinite(t_read_s) and t_read_s > 0):
         raise PeripheryParameterError(f"t_read_s must be a positive finite number, got {t_read_s!r}")

@@ -22,9 +22,9 @@ from pymem.constants import MVM_BACKENDS, MvmBackend
 from pymem.crossbar.mapping import ideal_mvm
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.base import DeviceModel
+from pymem.engine.static import CrossbarSolver
 from pymem.errors import ParameterError, ReadDisturbError, ReadDisturbWarning, SimulationError
 from pymem.netlist import crossbar as xnet
-from pymem.ops.solver import CrossbarSolver
 
 DEFAULT_MAX_READ_DISTURB = 1e-3
 """Largest estimated state change of a read, as a fraction of the state range, that

@@ -78,9 +78,11 @@ def _check_crossbar_args(args: argparse.Namespace, use: str) -> None:
 
 
 def cmd_netlist(args: argparse.Namespace) -> int:
+    from pymem.netlist.crossbar import read_deck
+
     _check_crossbar_args(args, "netlist")
     xb = _crossbar_from(args)
-    text = xb.netlist(xb.random_inputs(args.batch, seed=args.seed + 1))
+    text = read_deck(xb, xb.random_inputs(args.batch, seed=args.seed + 1))
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -90,13 +92,15 @@ def cmd_netlist(args: argparse.Namespace) -> int:
 
 
 def cmd_mvm(args: argparse.Namespace) -> int:
+    from pymem.ops.mvm import mvm
+
     uses_ngspice = args.backend == "ngspice" or args.check or args.energy
     _check_crossbar_args(args, "ngspice" if uses_ngspice else args.backend)
     xb = _crossbar_from(args)
     v = xb.random_inputs(args.batch, seed=args.seed + 1)
     t0 = time.perf_counter()
     options = {"sim_backend": args.sim_backend} if args.backend == "ngspice" else {}
-    res = xb.mvm(v, backend=args.backend, **options)
+    res = mvm(xb, v, backend=args.backend, **options)
     seconds = time.perf_counter() - t0
     out: dict[str, Any] = {
         "rows": xb.rows,
@@ -207,7 +211,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
             )
         print(f"write_schemes: {plot_schemes(rows, Path(args.output) / 'write_schemes.png')}")
     if args.bitslice:
-        from pymem.ops.bitslice import bitslice_table
+        from pymem.stories.bitslice import bitslice_table
 
         print("201 as an 8-bit weight on Yakopcic devices, programmed to 1 %, read back through ngspice")
         print(

@@ -67,12 +67,12 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
     rows.append(_row("pinched hysteresis loop", str(figure)))
 
     from pymem.crossbar import random_crossbar
-    from pymem.ops.mvm import compare_solver_with_ngspice
+    from pymem.ops.mvm import compare_solver_with_ngspice, mvm
     from pymem.report.figures import write_mvm_figures
 
     xb = random_crossbar(16, 16, "hp", seed=0, r_row_ohm=1.0, r_col_ohm=1.0)
     v = xb.random_inputs(4, seed=1)
-    ng = xb.mvm(v, backend="ngspice")
+    ng = mvm(xb, v, backend="ngspice")
     diff = compare_solver_with_ngspice(xb, v)
     ok &= diff <= 1e-6
     rows.append(_row("16x16 HP crossbar, 1 ohm wires, ngspice read", f"{ng.seconds:.2f} s for 4 vectors"))
@@ -96,8 +96,8 @@ def run_demo(out_dir: str = "report", quick: bool = False) -> int:
     for name, path in write_mvm_figures(out, quick=True).items():
         rows.append(_row(f"figure: {name}", str(path)))
 
-    from pymem.ops.bitslice import store_and_read
-    from pymem.ops.multiplier import train_multiplier
+    from pymem.stories.bitslice import store_and_read
+    from pymem.stories.multiplier import train_multiplier
 
     mult = train_multiplier(devices.get("vteam"), x=0.5, z=0.2)
     ok &= mult.converged

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from pymem.crossbar import random_crossbar
-from pymem.ops.solver import CrossbarSolver
+from pymem.engine.static import CrossbarSolver
+from pymem.ops.mvm import mvm
 from pymem.report.plots import plot_drop_map, plot_error_map
 
 
@@ -19,7 +20,7 @@ def mvm_error_table(
     for a, r in enumerate(r_wires):
         for b, n in enumerate(sizes):
             xb = random_crossbar(n, n, model, seed=seed, r_row_ohm=r, r_col_ohm=r, r_driver_ohm=r)
-            err[a, b] = xb.mvm(xb.random_inputs(batch, seed=seed + 1), backend="solver").mean_rel_error
+            err[a, b] = mvm(xb, xb.random_inputs(batch, seed=seed + 1), backend="solver").mean_rel_error
     return err
 
 

@@ -1,10 +1,10 @@
 """``pymem page``: the explorable page, four scenes from simulations run when the page is made.
 
 1. Write versus read: one device under write and read pulses (ngspice, as ``pymem animate``).
-2. Training one memristor to x * w = z (:func:`pymem.ops.multiplier.train_multiplier`),
+2. Training one memristor to x * w = z (:func:`pymem.stories.multiplier.train_multiplier`),
    then inference reads of the trained device.
 3. Bit slicing: every value 0..15 stored on four devices and read back
-   (:func:`pymem.ops.bitslice.store_and_read`), recombined by shift-and-add.
+   (:func:`pymem.stories.bitslice.store_and_read`), recombined by shift-and-add.
 4. A crossbar doing inference at several wire resistances: conductances,
    each cell's voltage from the exact solver's node voltages, column currents
    next to the ideal ``G^T v``.
@@ -76,8 +76,8 @@ def scene_write_read(model: str = "vteam") -> dict[str, Any]:
 def scene_multiplier(model: str = "vteam", x: float = 0.8, z: float = 0.4) -> dict[str, Any]:
     """Scene 2: train one device to ``x * w = z`` with the native engine, then read it at four inputs."""
     from pymem.crossbar.spec import Crossbar
-    from pymem.ops.multiplier import train_multiplier
     from pymem.ops.mvm import mvm
+    from pymem.stories.multiplier import train_multiplier
 
     dev = devices.get(model)
     res = train_multiplier(dev, x, z, backend="solver")
@@ -111,7 +111,7 @@ def scene_multiplier(model: str = "vteam", x: float = 0.8, z: float = 0.4) -> di
 
 def scene_bitslice(model: str = "yakopcic", values: range = range(16)) -> dict[str, Any]:
     """Scene 3: every value stored on four one-bit devices (native engine), read back, shift-and-add."""
-    from pymem.ops.bitslice import store_and_read
+    from pymem.stories.bitslice import store_and_read
 
     m = devices.get(model)
     width = BITSLICE_WIDTH_FACTOR * m.demo_drive().duration_s / 200
@@ -166,8 +166,8 @@ def scene_crossbar(
 ) -> dict[str, Any]:
     """Scene 4: one input vector on a random crossbar, read by the exact solver at each wire resistance."""
     from pymem.crossbar.spec import random_crossbar
+    from pymem.engine.static import CrossbarSolver
     from pymem.ops.mvm import mvm
-    from pymem.ops.solver import CrossbarSolver
 
     check_story_size(rows, cols)
     if any(not (np.isfinite(r) and r >= 0) for r in wire_ohms):

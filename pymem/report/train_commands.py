@@ -89,7 +89,7 @@ def cmd_infer(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from pymem.train.sweep import run_sweep
+    from pymem.sweep.runner import run_sweep
 
     rep = run_sweep(args.spec, args.out, workers=args.workers, dask=args.dask, quiet=args.quiet or args.json)
     out = {
@@ -108,7 +108,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_plot(args: argparse.Namespace) -> int:
     from pymem.checks import check_writable_folder
     from pymem.report.sweep_plots import plot_sweep
-    from pymem.train.store import read_rows
+    from pymem.sweep.store import read_rows
 
     rows = read_rows(args.results)
     folder = args.output or str(Path(args.results).with_suffix("")) + "_figures"

@@ -1,1 +1,1 @@
-"""Training weights in the circuit, and parameter sweeps over it."""
+"""Training weights in the circuit: write-pulse updates, tiles, two-layer networks, inference."""

@@ -31,6 +31,7 @@ from pymem.constants import BACKENDS, WRITE_BACKENDS, BackendName, WriteBackend
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
+from pymem.ops.mvm import mvm
 from pymem.ops.program import run_write
 from pymem.train import data as datasets
 from pymem.train.pulses import (
@@ -221,7 +222,7 @@ class _PulseNet:
         """``x @ w`` as read by the circuit, shape (batch, classes)."""
         v = x * float(self.xb.v_read)
         options = {"sim_backend": self.cfg.sim_backend} if self.cfg.read_backend == "ngspice" else {}
-        y = self.xb.mvm(v, backend=self.cfg.read_backend, **options).y
+        y = mvm(self.xb, v, backend=self.cfg.read_backend, **options).y
         if self.cfg.read_backend == "ngspice":
             self.ngspice_runs += 1
         return (y[:, 0::2] - y[:, 1::2]) / (float(self.xb.v_read) * self.g_range)

@@ -29,6 +29,7 @@ from pymem.circuit.write import schedule_circuit
 from pymem.constants import WriteBackend
 from pymem.crossbar.spec import ADC, Crossbar
 from pymem.errors import HiddenWidthError, ParameterError, TileSizeError
+from pymem.ops.mvm import mvm
 from pymem.ops.program import run_write
 from pymem.train.pulses import PulseDesign, Schedule
 
@@ -163,7 +164,7 @@ class TiledLayer:
         for t in self.tiles:
             r0, r1, c0, c1 = t.block
             v_read = float(t.xb.v_read)
-            y = t.xb.mvm(x[:, r0:r1] * v_read, backend=backend).y
+            y = mvm(t.xb, x[:, r0:r1] * v_read, backend=backend).y
             q = t.adc.quantize(y)
             out[:, c0:c1] += (q[:, 0::2] - q[:, 1::2]) / (v_read * self.g_range)
         return out

@@ -11,7 +11,7 @@ linear: y = M v. The solver factorises the nodal matrix once and computes the
 transfer matrix M (cols x rows) from one adjoint solve per column, so a batch
 of any size costs one dense product. Nonlinear devices (Yakopcic,
 Stanford-PKU) and 1T1R cells are solved with the model's own
-``current(v, x)``: a batch by the chord Newton of :mod:`pymem.ops.newton`
+``current(v, x)``: a batch by the chord Newton of :mod:`pymem.engine.newton`
 (one factorisation shared by every step and vector), or vector by vector by
 Newton's method (``method="per-vector"``, the fallback of the batch path).
 """
@@ -29,11 +29,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from pymem.circuit.array import array_circuit
 from pymem.crossbar.spec import Crossbar
+from pymem.engine.newton import CONVERGENCE_TOL, BatchNewton
+from pymem.engine.ordering import nested_dissection
 from pymem.engine.stamps import branch_matrix, nmos_level1
 from pymem.engine.stamps import stamps as _stamps
 from pymem.errors import NewtonConvergenceError, ParameterError, SimulationError
-from pymem.ops.newton import CONVERGENCE_TOL, BatchNewton
-from pymem.ops.ordering import nested_dissection
 
 _NEWTON_MAX_ITER = 100
 _CHUNK = 64

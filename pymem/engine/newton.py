@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,11 +46,32 @@ import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
+from pymem.engine.ordering import nested_dissection
+from pymem.engine.stamps import nmos_level1
 from pymem.errors import SimulationError
-from pymem.ops.ordering import nested_dissection
 
-if TYPE_CHECKING:
-    from pymem.ops.solver import CrossbarSolver
+
+class CrossbarSolver(Protocol):
+    """What the batched Newton reads of its solver (:class:`pymem.engine.static.CrossbarSolver`).
+
+    Stated as a protocol so that this module does not import the solver that imports it.
+    """
+
+    xbar: Any
+    """The crossbar read (:class:`pymem.crossbar.Crossbar`)."""
+    topo: Any
+    """The read circuit's node numbering and linear part."""
+    _beta: float
+    """Access transistors' transconductance factor (A/V^2)."""
+
+    def _solve_one(
+        self,
+        v: NDArray[np.float64],
+        saturated: NDArray[np.float64],
+        max_iterations: int = ...,
+        index: int | None = None,
+    ) -> tuple[NDArray[np.float64], int]: ...
+
 
 CONVERGENCE_TOL = 1e-14
 """Largest chord or Newton step accepted as converged, relative to the vector's largest node voltage."""
@@ -185,8 +206,6 @@ class BatchNewton:
         return np.asarray(res)
 
     def _transistor(self, v_d: NDArray[np.float64], v_s: NDArray[np.float64]) -> NDArray[np.float64]:
-        from pymem.ops.solver import nmos_level1
-
         nmos = self.solver.xbar.nmos
         return nmos_level1(v_d, v_s, nmos.v_gate_v, nmos.vto_v, self.solver._beta)[0]
 
@@ -300,7 +319,7 @@ class BatchNewton:
         Returns
         -------
         y : ndarray, shape (n_vec, cols)
-            Column output currents (A), as :class:`~pymem.ops.solver.SolveResult` defines them.
+            Column output currents (A), as :class:`~pymem.engine.static.SolveResult` defines them.
         v_out : ndarray, shape (n_vec, cols) or None
             TIA output voltages (V); None for ideal sensing.
         iterations : ndarray of int, shape (n_vec,)

@@ -22,9 +22,9 @@ from pymem.crossbar.mapping import BitSlicedMapping
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
-from pymem.ops.multiplier import set_polarity
 from pymem.ops.mvm import mvm
 from pymem.ops.program import program_and_verify
+from pymem.stories.multiplier import set_polarity
 
 
 @dataclass(frozen=True)

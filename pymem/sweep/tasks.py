@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from pymem.errors import ParameterError
+from pymem.ops.mvm import mvm
 
 Metrics = dict[str, float | int | str | bool | None]
 TaskFn = Callable[[dict[str, Any]], Metrics]
@@ -90,7 +91,7 @@ def mvm_point(params: dict[str, Any]) -> Metrics:
     )  # fmt: skip
     ngspice = p["backend"] == "ngspice"
     options = {"timeout": p["timeout_s"], "sim_backend": p["sim_backend"]} if ngspice else {}
-    res = xb.mvm(xb.random_inputs(p["batch"], seed=p["seed"] + 1), backend=p["backend"], **options)
+    res = mvm(xb, xb.random_inputs(p["batch"], seed=p["seed"] + 1), backend=p["backend"], **options)
     err = res.y - res.y_ideal
     return {
         "mvm_error_rms": float(np.sqrt(np.mean(err**2) / np.mean(res.y_ideal**2))),

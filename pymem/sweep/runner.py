@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from pymem.errors import ParameterError
-from pymem.train import tasks
-from pymem.train.store import ResultStore, lock_results
+from pymem.sweep import tasks
+from pymem.sweep.store import ResultStore, lock_results
 
 PR_SET_PDEATHSIG = 1
 """prctl(2) option: the signal the kernel sends a process when its parent ends (Linux)."""
