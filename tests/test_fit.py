@@ -14,7 +14,7 @@ from pymem import devices
 from pymem.devices.base import DeviceModel
 from pymem.errors import FitBoundWarning, FitConvergenceError, ParameterError
 from pymem.fit import FitResult, Sweep, fit_model
-from pymem.fit.params import TABLES, Bound, choose_free, table_for
+from pymem.fit.params import TABLES, Bound, choose_free, recovery_drive, table_for
 from pymem.fit.preset import save_fit
 from pymem.ops.device import simulate as simulate_device
 
@@ -23,9 +23,9 @@ NOISE = 0.01
 
 
 def synthetic(name: str, n_points: int = 1000, seed: int = 1) -> tuple[DeviceModel, Sweep, np.ndarray]:
-    """The true model, its demo sweep with 1 % relative noise, and the noiseless current (A)."""
+    """The true model, its recovery sweep with 1 % relative noise, and the noiseless current (A)."""
     true = devices.get(name)
-    ref = simulate_device(true, true.demo_drive(), backend="reference", n_points=n_points - 1)
+    ref = simulate_device(true, recovery_drive(true), backend="reference", n_points=n_points - 1)
     rng = np.random.default_rng(seed)
     return true, Sweep(ref.t, ref.v, ref.i * (1 + NOISE * rng.standard_normal(ref.i.size))), ref.i
 
@@ -34,12 +34,6 @@ def other_start(true: DeviceModel, names: list[str]) -> DeviceModel:
     """Start values 20 to 25 % away from the truth (alternating up and down)."""
     start = {p: getattr(true, p) * (1.25 if k % 2 == 0 else 0.8) for k, p in enumerate(names)}
     return true.with_params(**start)
-
-
-RECOVERABLE = [n for n in devices.names() if n != "team"]
-"""Models whose demo sweep identifies their free parameters. TEAM's (65 mV, chosen so that ngspice
-and the reference agree, docs/models/team.md) barely moves its state, so its switching rates are
-not identifiable from it: fit TEAM from a sweep that switches it."""
 
 
 @cache
@@ -57,7 +51,7 @@ def test_every_registered_model_has_a_fit_table(name: str) -> None:
     assert choose_free(name, (), ())
 
 
-@pytest.mark.parametrize("name", RECOVERABLE)
+@pytest.mark.parametrize("name", devices.names())
 def test_fit_recovers_the_parameters_within_their_uncertainty(name: str) -> None:
     true, res, _ = recovered(name)
     for p, fp in res.params.items():
@@ -67,7 +61,7 @@ def test_fit_recovers_the_parameters_within_their_uncertainty(name: str) -> None
         assert abs(fp.start - getattr(true, p)) > 10 * fp.stderr, "the start should be far from the truth"
 
 
-@pytest.mark.parametrize("name", RECOVERABLE)
+@pytest.mark.parametrize("name", devices.names())
 def test_fitted_model_reproduces_the_data_to_the_noise_level(name: str) -> None:
     _, res, clean = recovered(name)
     assert 0.9 * NOISE <= res.rms_relative_error <= 1.1 * NOISE
@@ -75,7 +69,7 @@ def test_fitted_model_reproduces_the_data_to_the_noise_level(name: str) -> None:
     assert np.sqrt(np.mean(((res.i_fit[big] - clean[big]) / clean[big]) ** 2)) < 0.2 * NOISE
 
 
-@pytest.mark.parametrize("name", RECOVERABLE)
+@pytest.mark.parametrize("name", devices.names())
 def test_fitted_subckt_in_ngspice_follows_the_numpy_fit(name: str, tmp_path: Path) -> None:
     """The saved preset's subcircuit, run by ngspice, stays within 1e-3 of the state range of numpy."""
     _, res, _ = recovered(name)
@@ -141,3 +135,18 @@ def test_start_outside_the_bounds_is_refused() -> None:
 def test_model_without_a_fit_table_is_refused() -> None:
     with pytest.raises(ParameterError, match=r"pymem has no fit table for model 'other'"):
         table_for("other")
+
+
+def test_team_recovery_sweep_crosses_both_thresholds_and_moves_the_state_both_ways() -> None:
+    true = devices.get("team")
+    ref = simulate_device(true, recovery_drive(true), backend="reference", n_points=999)
+    assert ref.i.max() > 10 * true.i_off_a and ref.i.min() < 10 * true.i_on_a
+    top = int(np.argmax(ref.x))
+    assert ref.x[top] > 0.99, "the OFF half rests on the OFF bound, where R = R_off is seen"
+    assert ref.x[top] - ref.x[0] > 0.3 and ref.x[top] - ref.x[-1] > 0.1
+    assert np.max(np.abs(np.diff(ref.x))) < 0.02, "no runaway: the state moves over many samples"
+
+
+def test_recovery_drive_is_the_demo_sweep_where_that_identifies_the_model() -> None:
+    hp = devices.get("hp")
+    assert recovery_drive(hp) == hp.demo_drive()

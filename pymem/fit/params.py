@@ -15,6 +15,8 @@ from typing import Literal
 
 import numpy as np
 
+from pymem.devices.base import DeviceModel
+from pymem.devices.waveforms import PWL, Waveform
 from pymem.errors import ParameterError
 
 Transform = Literal["log", "neglog", "lin"]
@@ -101,14 +103,15 @@ TABLES: dict[str, dict[str, Bound]] = {
         "alpha_on": Bound(1.0, 20.0, "lin", free=False),
     },
     "team": {
-        # its demo sweep (65 mV) moves the state little and never near the ON end: R_on and x0 are held
+        # fitted from recovery_drive's sweep, which drives the state onto its OFF bound (R = r_off seen)
+        # and back part-way; the ON bound is reached only through TEAM's ON runaway, so R_on is held
         "r_on_ohm": Bound(1e-2, 1e12, free=False),
         "r_off_ohm": _R,
         "k_off_m_per_s": Bound(1e-30, 1e6),
         "k_on_m_per_s": Bound(-1e6, -1e-30, "neglog"),
         "i_off_a": Bound(1e-12, 10.0, free=False),
         "i_on_a": Bound(-10.0, -1e-12, "neglog", free=False),
-        "x0": Bound(0.0, 1.0, "lin", free=False),
+        "x0": Bound(0.0, 1.0, "lin"),
         "alpha_off": Bound(1.0, 20.0, "lin", free=False),
         "alpha_on": Bound(1.0, 20.0, "lin", free=False),
     },
@@ -141,6 +144,57 @@ def table_for(model_name: str) -> dict[str, Bound]:
             f"pymem has no fit table for model {model_name!r}; models with one: {sorted(TABLES)}. "
             "Add its parameters and physical bounds to pymem.fit.params.TABLES"
         ) from None
+
+
+def team_recovery_drive(model: DeviceModel) -> PWL:
+    """TEAM's identifying sweep: an OFF triangle onto the OFF bound, then an ON triangle part-way back.
+
+    One period of a piecewise-linear sweep, the time scaled by the slower normalised rate
+    ``k' = min(k_off, |k_on|)/(w_off - w_on)`` (2 s for the default set):
+
+    - 0 -> ``+30 i_off R_off`` (3.45 V) -> 0 over the first half: the current passes i_off soon after the
+      start and stays 10-20 times above it, so the state climbs from x0 over hundreds of samples and
+      rests on its OFF bound (x = 1, R = R_off) for the last third of the half;
+    - 0 -> ``13.5 i_on R_off`` (-0.12 V) -> 0 over the second half: |i| passes |i_on| early and reaches
+      13.5 |i_on|, so the state moves back by about a fifth of its range, short of TEAM's ON runaway
+      (past about 20 |i_on| a falling R raises |i| and the state collapses onto x = 0 between two
+      samples, a jump whose time no two integrators agree on).
+
+    The demo sweep (65 mV, 1 s) barely reaches i_off and never a bound, so it leaves R_off, x0 and
+    the rates as three products of four parameters (docs/models/fit.md).
+
+    Parameters
+    ----------
+    model : TEAM
+        The device whose thresholds (A), resistances (ohm) and rates (m/s) set the sweep.
+
+    Returns
+    -------
+    PWL
+        The voltage (V) across the device against time (s).
+    """
+    rate = min(model.k_off_m_per_s, -model.k_on_m_per_s) / (model.w_off_m - model.w_on_m)
+    period = 2.0 * (8e-13 / 3e-9) / rate
+    v_off = 30.0 * model.i_off_a * model.r_off_ohm
+    v_on = 13.5 * model.i_on_a * model.r_off_ohm
+    times = tuple(period * f for f in (0.0, 0.25, 0.5, 0.75, 1.0))
+    return PWL(times, (0.0, v_off, 0.0, v_on, 0.0))
+
+
+RECOVERY_DRIVES = {"team": team_recovery_drive}
+"""Model name to the synthetic sweep that identifies its default free parameters, where the model's
+demo sweep does not (the others use ``model.demo_drive()``)."""
+
+
+def recovery_drive(model: DeviceModel) -> Waveform:
+    """The sweep from which a fit recovers ``model``'s default free parameters (tests, benchmarks/fit.py).
+
+    ``model.demo_drive()`` unless :data:`RECOVERY_DRIVES` names a designed one for its base model
+    (a fitted preset uses its base model's).
+    """
+    base = getattr(model, "base_name", model.name)
+    make = RECOVERY_DRIVES.get(base)
+    return model.demo_drive() if make is None else make(model)
 
 
 def choose_free(
