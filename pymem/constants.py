@@ -47,3 +47,47 @@ WriteBackend = Literal["solver", "ngspice"]
 """Engines of a write transient: pymem's native engine, or ngspice."""
 
 WRITE_BACKENDS: tuple[str, ...] = get_args(WriteBackend)
+
+# ----- options of operations, training, fits and device models --------------------------------
+DeviceBackend = Literal["ngspice", "reference"]
+"""Engines of a one-device transient: ngspice on the subcircuit, or scipy on the numpy equations."""
+DEVICE_BACKENDS: tuple[str, ...] = get_args(DeviceBackend)
+FitTransform = Literal["log", "neglog", "lin"]
+"""How a fitted parameter is searched: log of it, log of its negative, or as it is."""
+FIT_TRANSFORMS: tuple[str, ...] = get_args(FitTransform)
+FitScale = Literal["log", "linear"]
+"""Residual of a fit: asinh of current over a floor (log-like), or linear current."""
+FIT_SCALES: tuple[str, ...] = get_args(FitScale)
+WriteTolerance = Literal["default", "tight"]
+"""ngspice write decks' tolerances: each model's measured default, or the tight reference setting."""
+WRITE_TOLERANCES: tuple[str, ...] = get_args(WriteTolerance)
+NonlinearMethod = Literal["batch", "per-vector"]
+"""Nonlinear reads: batched chord Newton, or Newton vector by vector (the reference path)."""
+NONLINEAR_METHODS: tuple[str, ...] = get_args(NonlinearMethod)
+UpdateRule = Literal["manhattan", "outer"]
+"""Training pulse rules: Manhattan (sign of the update), or outer product (pulse widths by size)."""
+RULES: tuple[str, ...] = get_args(UpdateRule)
+DataName = Literal["iris", "digits", "wine", "breast_cancer", "mnist", "npz"]
+"""Training data: scikit-learn's sets, MNIST-format IDX files, or a user's .npz."""
+DATASETS: tuple[str, ...] = get_args(DataName)
+Activation = Literal["relu", "sigmoid"]
+"""Hidden-layer nonlinearity of an inferred network."""
+ACTIVATIONS: tuple[str, ...] = get_args(Activation)
+ReadBackend = Literal["solver", "ngspice"]
+"""Engines of training reads: pymem's exact solver, or ngspice."""
+READ_BACKENDS: tuple[str, ...] = get_args(ReadBackend)
+WriteScheme = Literal["v2", "v3", "float"]
+"""Half-select schemes of a write: V/2, V/3, or unselected lines floating."""
+SCHEMES: tuple[str, ...] = get_args(WriteScheme)
+RModel = Literal["linear", "exponential"]
+"""(V)TEAM resistance laws: linear or exponential in the state."""
+R_MODELS: tuple[str, ...] = get_args(RModel)
+VteamWindow = Literal["none", "biolek"]
+"""VTEAM windows."""
+VTEAM_WINDOWS: tuple[str, ...] = get_args(VteamWindow)
+TeamWindow = Literal["none", "biolek", "joglekar", "prodromakis", "kvatinsky"]
+"""TEAM windows (the TEAM paper's and Xyce's)."""
+TEAM_WINDOWS: tuple[str, ...] = get_args(TeamWindow)
+HpWindow = Literal["none", "joglekar", "biolek", "prodromakis"]
+"""HP model windows."""
+HP_WINDOWS: tuple[str, ...] = get_args(HpWindow)

@@ -8,17 +8,16 @@ solver (:mod:`pymem.engine.static`) and the transient engine
 
 from pymem.circuit.array import GROUND, ArrayCircuit, Branches, array_circuit
 from pymem.circuit.write import (
-    SCHEMES,
     Cells,
     LineLevels,
     Source,
     WriteCircuit,
-    WriteScheme,
     line_voltages,
     schedule_circuit,
     selected_columns,
     write_circuit,
 )
+from pymem.constants import SCHEMES, WriteScheme
 
 __all__ = [
     "GROUND",

@@ -26,19 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from pymem.circuit.array import GROUND, ArrayCircuit, Branches, array_circuit
+from pymem.constants import SCHEMES, WriteScheme
 from pymem.errors import ParameterError
 
 if TYPE_CHECKING:
     from pymem.crossbar.spec import Crossbar
 
-WriteScheme = Literal["v2", "v3", "float"]
-SCHEMES: tuple[str, ...] = get_args(WriteScheme)
 FLOAT_LEAK_OHM = 1e12
 """Leak of a floating line to ground (ohm)."""
 

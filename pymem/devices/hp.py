@@ -22,15 +22,14 @@ Windows ``f(x)`` (written from the papers, not from circulated code):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Literal, get_args
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pymem.constants import HP_WINDOWS as WINDOWS
+from pymem.constants import HpWindow as Window
 from pymem.devices.base import DeviceModel, require
-
-Window = Literal["none", "joglekar", "biolek", "prodromakis"]
-WINDOWS: tuple[str, ...] = get_args(Window)
 
 
 @dataclass(frozen=True)

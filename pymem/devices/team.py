@@ -29,12 +29,12 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pymem.constants import TEAM_WINDOWS, RModel, TeamWindow
 from pymem.devices import team_windows
 from pymem.devices.base import DeviceModel, require
-from pymem.devices.team_windows import OWN_WINDOWS, TEAM_WINDOWS, TeamWindow
+from pymem.devices.team_windows import OWN_WINDOWS
 from pymem.devices.vteam import (
     BOUND_GAP,
-    RModel,
     check_common_fields,
     resistance_of,
     spice_resistance,

@@ -27,15 +27,11 @@ ngspice overflows far beyond them.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from pymem.devices.vteam import clamp01, spice_clamp01
 
-TeamWindow = Literal["none", "biolek", "joglekar", "prodromakis", "kvatinsky"]
-TEAM_WINDOWS: tuple[str, ...] = get_args(TeamWindow)
 OWN_WINDOWS = ("joglekar", "prodromakis", "kvatinsky")
 """The windows this module evaluates (the others are VTEAM's)."""
 EXP_CAP = 50.0

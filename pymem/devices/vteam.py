@@ -56,19 +56,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar, Literal, Protocol, get_args
+from typing import ClassVar, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pymem.constants import R_MODELS, RModel
+from pymem.constants import VTEAM_WINDOWS as WINDOWS
+from pymem.constants import VteamWindow as Window
 from pymem.devices.base import DeviceModel, require
 from pymem.devices.waveforms import Sine
 from pymem.numeric import significant
 
-RModel = Literal["linear", "exponential"]
-R_MODELS: tuple[str, ...] = get_args(RModel)
-Window = Literal["none", "biolek"]
-WINDOWS: tuple[str, ...] = get_args(Window)
 BOUND_GAP = 1e-12
 """The windows vanish at ``BOUND_GAP`` inside each bound rather than on it, and
 are negative (restoring) beyond: a state pinned at a bound then settles exactly

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,6 +27,7 @@ import scipy.sparse.linalg as spla
 from numpy.typing import ArrayLike, NDArray
 
 from pymem.circuit.array import array_circuit
+from pymem.constants import NonlinearMethod
 from pymem.crossbar.spec import Crossbar
 from pymem.engine.newton import CONVERGENCE_TOL, BatchNewton
 from pymem.engine.ordering import nested_dissection
@@ -37,8 +37,6 @@ from pymem.errors import NewtonConvergenceError, ParameterError, SimulationError
 
 _NEWTON_MAX_ITER = 100
 _CHUNK = 64
-NonlinearMethod = Literal["batch", "per-vector"]
-"""Nonlinear reads: batched chord Newton, or Newton vector by vector (the reference path)."""
 
 
 @dataclass(frozen=True)

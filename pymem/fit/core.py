@@ -17,13 +17,13 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 from scipy.optimize import least_squares
 
+from pymem.constants import FitScale as Scale
 from pymem.devices.base import DeviceModel
 from pymem.errors import (
     FitBoundWarning,
@@ -36,7 +36,6 @@ from pymem.fit.data import Sweep
 from pymem.fit.params import choose_free, table_for
 from pymem.ops.device import default_evaluation_budget
 
-Scale = Literal["log", "linear"]
 FAILED_RESIDUAL = 1e3
 """Residual given to a trial point where the model is invalid or the integrator fails."""
 

@@ -11,15 +11,13 @@ each choice are in docs/models/fit.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
+from pymem.constants import FitTransform as Transform
 from pymem.devices.base import DeviceModel
 from pymem.devices.waveforms import PWL, Waveform
 from pymem.errors import ParameterError
-
-Transform = Literal["log", "neglog", "lin"]
 
 
 @dataclass(frozen=True)

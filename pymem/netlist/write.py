@@ -8,19 +8,17 @@ circuit runs in the native engine (:mod:`pymem.engine.transient`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pymem import spice as nl
 from pymem.circuit.write import (
     FLOAT_LEAK_OHM,
-    SCHEMES,
     Cells,
     LineLevels,
     Source,
     WriteCircuit,
-    WriteScheme,
     line_voltages,
     pulse_duration,
     pulse_points,
@@ -28,6 +26,7 @@ from pymem.circuit.write import (
     selected_columns,
     write_circuit,
 )
+from pymem.constants import SCHEMES, WRITE_TOLERANCES, WriteScheme, WriteTolerance
 from pymem.errors import ParameterError
 from pymem.netlist.crossbar import array_lines, nmos_model_line
 
@@ -58,9 +57,6 @@ __all__ = [
 
 WRITE_OPTIONS = {"reltol": 1e-7, "abstol": 1e-15, "vntol": 1e-9}
 """Options of every write deck; reltol is replaced by the model's (:func:`write_options`)."""
-
-WriteTolerance = Literal["default", "tight"]
-WRITE_TOLERANCES: tuple[str, ...] = get_args(WriteTolerance)
 
 
 def state_ic_lines(xb: Crossbar, per_line: int = 32) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,11 +18,10 @@ from scipy.integrate import solve_ivp
 
 from pymem import backends
 from pymem import spice as nl
+from pymem.constants import DeviceBackend
 from pymem.devices.base import DeviceModel
 from pymem.devices.waveforms import Waveform
 from pymem.errors import IntegrationBudgetError, ParameterError, SimulationError
-
-DeviceBackend = Literal["ngspice", "reference"]
 
 SPICE_OPTIONS = {"reltol": 1e-6, "abstol": 1e-15, "vntol": 1e-9, "chgtol": 1e-18}
 """Tolerances of device transients: tight enough that ngspice matches the

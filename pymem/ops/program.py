@@ -27,14 +27,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pymem import backends
-from pymem.circuit.write import Cells, WriteCircuit, WriteScheme, selected_columns, write_circuit
-from pymem.constants import WRITE_BACKENDS, WriteBackend
+from pymem.circuit.write import Cells, WriteCircuit, selected_columns, write_circuit
+from pymem.constants import WRITE_BACKENDS, WriteBackend, WriteScheme, WriteTolerance
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.engine import transient
 from pymem.errors import ParameterError, SimulationError, SlowSimulationWarning
 from pymem.netlist import crossbar as xnet
-from pymem.netlist.write import WriteTolerance, circuit_deck
+from pymem.netlist.write import circuit_deck
 
 NGSPICE_WRITE_TIMES_S = {
     "tight": {256: 6.3, 1024: 125.0},

@@ -139,9 +139,8 @@ def _adc_args(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``train``, ``infer``, ``sweep`` and ``plot`` to the ``pymem`` subparsers."""
     from pymem import devices
-    from pymem.train.data import DATASETS
+    from pymem.constants import DATASETS, RULES
     from pymem.train.network import TrainConfig
-    from pymem.train.pulses import RULES
 
     d = TrainConfig()
     p = sub.add_parser("train", help="train a classifier in the crossbar by write pulses, against ideal SGD")

@@ -28,16 +28,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import NDArray
 
+from pymem.constants import DATASETS
 from pymem.errors import ParameterError
 from pymem.train import files
 
-DataName = Literal["iris", "digits", "wine", "breast_cancer", "mnist", "npz"]
-DATASETS: tuple[str, ...] = get_args(DataName)
 SKLEARN_SETS: tuple[str, ...] = ("iris", "digits", "wine", "breast_cancer")
 
 

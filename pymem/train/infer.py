@@ -25,12 +25,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from pymem import devices
+from pymem.constants import Activation
 from pymem.crossbar.mapping import DifferentialMapping
 from pymem.crossbar.spec import Crossbar
 from pymem.errors import ParameterError, WeightShapeError
@@ -39,7 +40,6 @@ from pymem.train import data as datasets
 from pymem.train.pulses import PulseDesign, design_pulses
 from pymem.train.tiles import Block, Tile, TiledLayer, adc_for, check_tile
 
-Activation = Literal["relu", "sigmoid"]
 Layer = tuple[NDArray[np.float64], NDArray[np.float64]]
 PROGRAM_FLOOR = 0.1
 """The mapping's lowest conductance, as a fraction of the device range above g_min: fixed-width

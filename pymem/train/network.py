@@ -20,31 +20,29 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from pymem import devices
 from pymem.circuit.write import schedule_circuit
-from pymem.constants import BACKENDS, WRITE_BACKENDS, BackendName, WriteBackend
+from pymem.constants import (
+    BACKENDS,
+    RULES,
+    WRITE_BACKENDS,
+    BackendName,
+    ReadBackend,
+    UpdateRule,
+    WriteBackend,
+)
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
 from pymem.ops.mvm import mvm
 from pymem.ops.program import run_write
 from pymem.train import data as datasets
-from pymem.train.pulses import (
-    RULES,
-    PulseDesign,
-    Schedule,
-    UpdateRule,
-    design_pulses,
-    manhattan_schedule,
-    outer_schedule,
-)
-
-ReadBackend = Literal["solver", "ngspice"]
+from pymem.train.pulses import PulseDesign, Schedule, design_pulses, manhattan_schedule, outer_schedule
 
 
 @dataclass(frozen=True)

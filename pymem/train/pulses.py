@@ -22,7 +22,6 @@ Two rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,8 +29,6 @@ from numpy.typing import NDArray
 from pymem.devices.base import DeviceModel
 from pymem.errors import ParameterError
 
-UpdateRule = Literal["manhattan", "outer"]
-RULES: tuple[str, ...] = get_args(UpdateRule)
 Slot = tuple[list[float | None], list[float | None]]
 
 

@@ -26,19 +26,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pymem import devices
-from pymem.constants import WriteBackend
+from pymem.constants import ReadBackend, UpdateRule, WriteBackend
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
 from pymem.train import data as datasets
-from pymem.train.network import ReadBackend, check_run_settings, loss_and_delta
-from pymem.train.pulses import (
-    PulseDesign,
-    UpdateRule,
-    design_pulses,
-    manhattan_schedule,
-    outer_schedule,
-)
+from pymem.train.network import check_run_settings, loss_and_delta
+from pymem.train.pulses import PulseDesign, design_pulses, manhattan_schedule, outer_schedule
 from pymem.train.tiles import Block, Tile, TiledLayer, adc_for, check_hidden, check_tile
 
 RUNS = ("ideal", "device_only", "circuit")
