@@ -91,3 +91,7 @@ TEAM_WINDOWS: tuple[str, ...] = get_args(TeamWindow)
 HpWindow = Literal["none", "joglekar", "biolek", "prodromakis"]
 """HP model windows."""
 HP_WINDOWS: tuple[str, ...] = get_args(HpWindow)
+SKLEARN_SETS: tuple[str, ...] = ("iris", "digits", "wine", "breast_cancer")
+"""The data sets that ship with scikit-learn, loaded by name."""
+INFER_DATASETS: tuple[str, ...] = ("iris", "digits")
+"""Data sets ``pymem infer`` classifies (those whose networks the tests train elsewhere)."""

@@ -22,14 +22,14 @@ def _no_work(*args: object, **kwargs: object) -> None:
 @pytest.fixture
 def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every command's work fails the test: the checks must come first."""
+    import pymem.cli.arrays
     import pymem.ops.device
     import pymem.report.animate
-    import pymem.report.commands
     import pymem.report.sweep_plots
     import pymem.sweep.runner
     import pymem.train.network
 
-    monkeypatch.setattr(pymem.report.commands, "_crossbar_from", _no_work)
+    monkeypatch.setattr(pymem.cli.arrays, "crossbar_from", _no_work)
     monkeypatch.setattr(pymem.ops.device, "simulate", _no_work)
     monkeypatch.setattr(pymem.report.animate, "animate_page", _no_work)
     monkeypatch.setattr(pymem.report.sweep_plots, "plot_sweep", _no_work)

@@ -147,7 +147,7 @@ def test_negative_power_and_bad_sizes_are_refused() -> None:
 
 def test_cli_energy_breakdown_and_figure(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     from pymem.cli import main
-    from pymem.report.energy_commands import energy_grid
+    from pymem.report.energy import energy_grid
 
     png = tmp_path / "e.png"
     assert (

@@ -104,7 +104,7 @@ def test_cli_fit_writes_a_preset_that_netlist_uses(
 @pytest.mark.parametrize(
     ("extra", "match"),
     [
-        (["--param", "r_off_ohm"], r"--param 'r_off_ohm' must be NAME=NUMBER"),
+        (["--param", "r_off_ohm"], r"--param 'r_off_ohm' must be NAME=VALUE"),
         (["--column", "x=V"], r"--column 'x=V' must be t=NAME"),
         (["--name", "Bad-Name"], r"preset name 'Bad-Name' must start with a lower-case letter"),
         (["--name", "vteam"], r"preset name 'vteam' is a built-in model"),

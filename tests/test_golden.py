@@ -127,9 +127,9 @@ TIA_LINES = [line for line in NETLIST_LINES if "--sense tia" in line]
 def _crossbar_of(line: str):  # type: ignore[no-untyped-def]
     """The crossbar a ``pymem netlist`` line of regenerate.sh builds."""
     args = cli.build_parser().parse_args(shlex.split(line)[1:])
-    from pymem.report.commands import _crossbar_from
+    from pymem.cli.args import crossbar_from
 
-    return _crossbar_from(args)
+    return crossbar_from(args)
 
 
 @pytest.mark.parametrize("line", TIA_LINES, ids=lambda s: s.split("-o ")[-1])

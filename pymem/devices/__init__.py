@@ -96,6 +96,26 @@ def get(name: str, /, preset: str | None = None, **overrides: Any) -> DeviceMode
     return cls(**params)
 
 
+def resolve(model: str | DeviceModel, /, preset: str | None = None, **overrides: Any) -> DeviceModel:
+    """``model`` as a :class:`DeviceModel`: a built model as it is (with ``overrides``), a name by ``get``.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`get`; for a preset given with a built model.
+    """
+    if isinstance(model, DeviceModel):
+        if preset is not None:
+            raise ParameterError(f"preset={preset!r} applies to a model name, not to a built {model.name!r}")
+        return model.with_params(**overrides) if overrides else model
+    return get(model, preset=preset, **overrides)
+
+
+def model_name(model: str | DeviceModel, /) -> str:
+    """The name of ``model`` (a registry name, a fit file, or a built model's ``name``)."""
+    return model.name if isinstance(model, DeviceModel) else str(model)
+
+
 def is_fit_path(name: object) -> bool:
     """Whether ``name`` refers to a fit file of ``pymem fit`` (a string ending in ``.json``)."""
     return isinstance(name, str) and name.lower().endswith(".json")
@@ -131,9 +151,11 @@ __all__ = [
     "StanfordPKU",
     "Yakopcic",
     "get",
+    "model_name",
     "names",
     "presets",
     "pulse_train",
     "register",
+    "resolve",
     "triangle",
 ]

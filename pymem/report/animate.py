@@ -10,7 +10,6 @@ inline CSS, JS and SVG, no network request).
 
 from __future__ import annotations
 
-import argparse
 import html
 import importlib.resources
 import json
@@ -296,7 +295,7 @@ def _markers(trace_t: NDArray[np.float64], idx: NDArray[np.int_], drive: Drive) 
 
 
 def simulate_write_read(
-    model: str, x0: float | None = None
+    model: str | DeviceModel, x0: float | None = None
 ) -> tuple[DeviceModel, Drive, DeviceTrace, NDArray[np.int_], dict[str, Any]]:
     """Run the write-versus-read drive of ``model`` through ngspice and pick the frames to show.
 
@@ -310,11 +309,12 @@ def simulate_write_read(
     """
     from pymem import devices
 
-    if model not in SUPPORTED:
+    dev = devices.resolve(model, **({} if x0 is None else {"x0": float(x0)}))
+    kind = getattr(dev, "base_name", dev.name)
+    if kind not in SUPPORTED:
         raise ParameterError(
-            f"pymem animate does not support model {model!r}; choose one of {list(SUPPORTED)}"
+            f"pymem animate does not support model {kind!r}; choose one of {list(SUPPORTED)}"
         )
-    dev = devices.get(model) if x0 is None else devices.get(model, x0=float(x0))
     drive = build_drive(dev)
     shortest = min(p.width_s for p in drive.pulses)
     step = min(dev.spice_max_step_s or math.inf, shortest / 30, drive.waveform.duration_s / 4000)
@@ -326,7 +326,7 @@ def simulate_write_read(
 
 
 def animate_page(
-    model: str = "vteam", out_path: str | Path = "memristor.html", x0: float | None = None
+    model: str | DeviceModel = "vteam", out_path: str | Path = "memristor.html", x0: float | None = None
 ) -> AnimateResult:
     """Simulate one device through ngspice and write the animated page.
 
@@ -372,37 +372,3 @@ def animate_page(
         seconds_ngspice=trace.seconds,
         seconds=time.perf_counter() - t0,
     )
-
-
-def cmd_animate(args: argparse.Namespace) -> int:
-    from pymem.checks import check_writable
-
-    check_writable(args.output, make_folders=True)
-    res = animate_page(args.model, args.output)
-    out = {
-        "path": str(res.path),
-        "model": res.model,
-        "frames": res.frames,
-        "markers": res.markers,
-        "x_before_write": res.x_at("before_write"),
-        "x_after_write": res.x_after_write,
-        "x_after_read": res.x_after_read,
-        "sim_points": res.sim_points,
-        "seconds_ngspice": res.seconds_ngspice,
-        "seconds": res.seconds,
-    }
-    if args.json:
-        print(json.dumps(out, indent=2, sort_keys=True))
-    else:
-        print(f"wrote {res.path}: {res.model}, {res.frames} frames from {res.sim_points} ngspice points")
-        print(f"state after the write {res.x_after_write:.6g}, after the reads {res.x_after_read:.6g}")
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``pymem animate`` to the ``pymem`` subparsers."""
-    p = sub.add_parser("animate", help="offline HTML page animating one memristor from an ngspice run")
-    p.add_argument("--model", default="vteam", help=f"one of {', '.join(SUPPORTED)} (default vteam)")
-    p.add_argument("-o", "--output", default="memristor.html", help="HTML file (default memristor.html)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(func=cmd_animate)

@@ -16,7 +16,6 @@ the precomputed runs.
 
 from __future__ import annotations
 
-import argparse
 import importlib.resources
 import json
 import time
@@ -249,31 +248,3 @@ def story_page(
     path.write_text(page, encoding="utf-8")
     seconds["total"] = time.perf_counter() - t_all
     return StoryResult(path=path, bytes=size, data=data, seconds=seconds)
-
-
-def cmd_page(args: argparse.Namespace) -> int:
-    from pymem.checks import check_writable
-
-    check_story_size(args.rows, args.cols)
-    check_writable(args.output, make_folders=True)
-    res = story_page(args.output, args.rows, args.cols)
-    out = {"path": str(res.path), "bytes": res.bytes, "seconds": res.seconds}
-    if args.json:
-        print(json.dumps(out, indent=2, sort_keys=True))
-    else:
-        print(f"wrote {res.path}: {res.bytes} bytes in {res.seconds['total']:.1f} s")
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``pymem page`` to the ``pymem`` subparsers."""
-    p = sub.add_parser(
-        "page", help="offline HTML page: write/read, training, bit slicing, crossbar inference"
-    )
-    p.add_argument("-o", "--output", default="story.html", help="HTML file (default story.html)")
-    p.add_argument(
-        "--rows", type=int, default=16, help=f"scene 4 crossbar rows, 2..{MAX_CROSSBAR} (default 16)"
-    )
-    p.add_argument("--cols", type=int, default=16, help="scene 4 crossbar columns (default 16)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(func=cmd_page)

@@ -20,6 +20,7 @@ from pymem import devices
 from pymem.constants import WriteBackend
 from pymem.crossbar.mapping import BitSlicedMapping
 from pymem.crossbar.spec import Crossbar
+from pymem.devices.base import DeviceModel
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
 from pymem.ops.mvm import mvm
@@ -74,7 +75,7 @@ def store_and_read(
     value: int,
     bits: int = 4,
     bits_per_device: int = 1,
-    model: str = "yakopcic",
+    model: str | DeviceModel = "yakopcic",
     rtol: float = 0.01,
     seed: int = 0,
     max_pulses: int = 200,
@@ -91,8 +92,8 @@ def store_and_read(
         Integer in 0 .. 2**bits - 1.
     bits, bits_per_device : int
         Weight width and bits per device.
-    model : str
-        Device model (a registry name) with write thresholds.
+    model : str or DeviceModel
+        Device model (a registry name, or a built model) with write thresholds.
     rtol : float
         Program-and-verify tolerance on each conductance (relative).
     seed : int
@@ -109,9 +110,9 @@ def store_and_read(
         compensated. False: the devices are programmed as if they were
         nominal (open loop), and the spread shows up in the read-back.
     """
-    m = devices.get(model)
+    m = devices.resolve(model)
     if m.thresholds is None:
-        raise ParameterError(f"bit slicing needs a model with write thresholds; {model!r} has none")
+        raise ParameterError(f"bit slicing needs a model with write thresholds; {m.name!r} has none")
     t0 = time.perf_counter()
     lo, hi = m.x_bounds
     k = -(-bits // bits_per_device)
@@ -165,7 +166,7 @@ def bitslice_table(
     bits: int = 8,
     bits_per_device: tuple[int, ...] = (8, 4, 2, 1),
     sigmas: tuple[float, ...] = (0.0, 0.05, 0.1),
-    model: str = "yakopcic",
+    model: str | DeviceModel = "yakopcic",
     seed: int = 0,
 ) -> list[dict[str, float]]:
     """Read-back error against the number of devices and the device-to-device spread.

@@ -40,6 +40,11 @@ WRITE_PARAMS = {
     "amplitude_factor": 1.5, "v_write": None, "width_s": None, "pulses": 1, "seed": 0, "timeout_s": None,
     "sim_backend": "shared", "backend": "solver",
 }  # fmt: skip
+PARAM_PREFIX = "param."
+"""A point's key ``"param.NAME"`` sets the device parameter ``NAME`` (SI units), e.g.
+``"param.k_off_m_per_s" = [1e-4, 5e-4]`` in a spec's grid; ``preset`` names a parameter set."""
+DEVICE_KEYS = ("preset",)
+"""Device keys every built-in task takes besides its own parameters."""
 RUN_OPTIONS = ("sim_backend",)
 """Parameters that choose how a point runs, not what it computes: left out of its id."""
 
@@ -55,12 +60,47 @@ def with_defaults(task: str, params: dict[str, Any]) -> dict[str, Any]:
     known = defaults(task)
     if known is None:
         return dict(params)
-    extra = sorted(set(params) - set(known) - {"task"})
+    device_keys = {k for k in params if k.startswith(PARAM_PREFIX) or k in DEVICE_KEYS}
+    extra = sorted(set(params) - set(known) - {"task"} - device_keys)
     if extra:
         raise ParameterError(
-            f"task {task!r} has no parameter {extra[0]!r}; its parameters are {sorted(known)}"
+            f"task {task!r} has no parameter {extra[0]!r}; its parameters are {sorted(known)}, "
+            f'and device parameters as "{PARAM_PREFIX}NAME" (pymem device params --model M)'
         )
-    return {**known, **params}
+    out = {**known, **params}
+    if device_keys:
+        device_of(out)  # refuse an unknown device parameter before any point runs
+    return out
+
+
+def device_of(p: dict[str, Any]) -> Any:
+    """The device model of a point: its ``model`` with ``preset`` and every ``"param.NAME"`` applied.
+
+    The bare name when nothing is overridden (so plain specs keep their ids).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown preset or parameter, naming the model's parameters with their units.
+    """
+    from pymem import devices
+    from pymem.devices.params import parse_params
+
+    items = [f"{k[len(PARAM_PREFIX) :]}={v}" for k, v in p.items() if k.startswith(PARAM_PREFIX)]
+    preset = p.get("preset")
+    if not items and preset is None:
+        return p["model"]
+    base = devices.get(p["model"], preset=preset)
+    return devices.get(p["model"], preset=preset, **parse_params(base, items))
+
+
+def _config_fields(p: dict[str, Any]) -> dict[str, Any]:
+    """A point's parameters as training-configuration fields: the device built, run keys dropped."""
+    out = {
+        k: v for k, v in p.items() if k != "task" and not k.startswith(PARAM_PREFIX) and k not in DEVICE_KEYS
+    }
+    out["model"] = device_of(p)
+    return out
 
 
 def _check(task: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +126,7 @@ def mvm_point(params: dict[str, Any]) -> Metrics:
     p = _check("mvm", params)
     var = Variability(d2d_sigma=p["d2d_sigma"], seed=p["seed"]) if p["d2d_sigma"] else None
     xb = random_crossbar(
-        p["rows"], p["cols"], p["model"], seed=p["seed"], variability=var, r_row_ohm=p["r_wire_ohm"],
+        p["rows"], p["cols"], device_of(p), seed=p["seed"], variability=var, r_row_ohm=p["r_wire_ohm"],
         r_col_ohm=p["r_wire_ohm"], r_driver_ohm=p["r_driver_ohm"], sense=p["sense"], cell=p["cell"],
     )  # fmt: skip
     ngspice = p["backend"] == "ngspice"
@@ -115,7 +155,7 @@ def write_point(params: dict[str, Any]) -> Metrics:
     from pymem.train.pulses import design_pulses
 
     p = _check("write", params)
-    probe = Crossbar(1, 1, p["model"])
+    probe = Crossbar(1, 1, device_of(p))
     design = design_pulses(probe.device, float(probe.v_read), amplitude_factor=p["amplitude_factor"])
     v = design.v_up if p["v_write"] is None else float(p["v_write"])
     width = design.width_up_s if p["width_s"] is None else float(p["width_s"])
@@ -150,7 +190,7 @@ def train_point(params: dict[str, Any]) -> Metrics:
     """
     from pymem.train.network import TrainConfig, train
 
-    cfg = TrainConfig(**{k: v for k, v in with_defaults("train", params).items() if k != "task"})
+    cfg = TrainConfig(**_config_fields(with_defaults("train", params)))
     res = train(cfg)
     return {
         "accuracy_circuit": res.accuracy["circuit"],
@@ -172,7 +212,7 @@ def train_tiles_point(params: dict[str, Any]) -> Metrics:
     """
     from pymem.train.twolayer import TwoLayerConfig, train_two_layer
 
-    cfg = TwoLayerConfig(**{k: v for k, v in with_defaults("train_tiles", params).items() if k != "task"})
+    cfg = TwoLayerConfig(**_config_fields(with_defaults("train_tiles", params)))
     res = train_two_layer(cfg)
     return {
         "accuracy_circuit": res.accuracy["circuit"],

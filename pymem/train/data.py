@@ -32,11 +32,9 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from pymem.constants import DATASETS
+from pymem.constants import DATASETS, SKLEARN_SETS
 from pymem.errors import ParameterError
 from pymem.train import files
-
-SKLEARN_SETS: tuple[str, ...] = ("iris", "digits", "wine", "breast_cancer")
 
 
 @dataclass(frozen=True)

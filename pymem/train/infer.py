@@ -34,6 +34,7 @@ from pymem import devices
 from pymem.constants import Activation
 from pymem.crossbar.mapping import DifferentialMapping
 from pymem.crossbar.spec import Crossbar
+from pymem.devices.base import DeviceModel
 from pymem.errors import ParameterError, WeightShapeError
 from pymem.ops.program import program_and_verify
 from pymem.train import data as datasets
@@ -190,7 +191,7 @@ class InferResult:
 def infer(
     weights: str | Path | list[Any],
     data: str = "digits",
-    model: str = "vteam",
+    model: str | DeviceModel = "vteam",
     tile: int = 32,
     r_wire_ohm: float = 0.5,
     activation: Activation = "relu",
@@ -238,7 +239,7 @@ def infer(
     ds = datasets.load(data, 65 if data == "digits" else rows, cols, seed=seed)  # type: ignore[arg-type]
     x_tr, x_te = ds.x_train[:, :-1], ds.x_test[:, :-1]
     check_chain(layers, x_te.shape[1], ds.classes)
-    dev = devices.get(model)
+    dev = devices.resolve(model)
     v_read = float(Crossbar(1, 1, dev).v_read)
     design = matched_pulses(dev, v_read, levels=32)
     g_lo = design.g_min_s + PROGRAM_FLOOR * (design.g_max_s - design.g_min_s)
@@ -285,5 +286,5 @@ def infer(
         converged=conv / max(cells, 1),
         pulses=pulses,
         seconds=time.perf_counter() - t0,
-        extra={"model": model, "tile": tile, "r_wire_ohm": r_wire_ohm, "data": data},
+        extra={"model": devices.model_name(model), "tile": tile, "r_wire_ohm": r_wire_ohm, "data": data},
     )

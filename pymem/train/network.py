@@ -37,6 +37,7 @@ from pymem.constants import (
     WriteBackend,
 )
 from pymem.crossbar.spec import Crossbar
+from pymem.devices.base import DeviceModel
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
 from pymem.ops.mvm import mvm
@@ -49,8 +50,8 @@ from pymem.train.pulses import PulseDesign, Schedule, design_pulses, manhattan_s
 class TrainConfig:
     """What to train and how; every field has a default (the ``pymem train`` defaults)."""
 
-    model: str = "vteam"
-    """Device model (registry name)."""
+    model: str | DeviceModel = "vteam"
+    """Device model: a registry name, a fit file, or a built model (``devices.get(name, NAME=VALUE)``)."""
     data: str = "digits"
     """Data set: a name of :data:`pymem.train.data.DATASETS` (``mnist`` needs ``data_dir``) or a .npz path."""
     rows: int | None = None
@@ -113,7 +114,7 @@ def check_run_settings(cfg: Any) -> None:
     ParameterError
         Naming the first bad field and its choices or range.
     """
-    if cfg.model not in devices.names() and not devices.is_fit_path(cfg.model):
+    if isinstance(cfg.model, str) and cfg.model not in devices.names() and not devices.is_fit_path(cfg.model):
         raise ParameterError(f"unknown model {cfg.model!r}; choose one of {devices.names()}")
     if cfg.rule not in RULES:
         raise ParameterError(f"unknown update rule {cfg.rule!r}; choose one of {RULES}")
@@ -251,7 +252,7 @@ def initial_crossbar(
     cfg: TrainConfig, rows: int, cols: int, r_wire_ohm: float
 ) -> tuple[Crossbar, PulseDesign]:
     """The array both pulse runs start from: every pair near the mid conductance (+/- 5 % of the range)."""
-    model = devices.get(cfg.model)
+    model = devices.resolve(cfg.model)
     probe = Crossbar(1, 1, model)
     design = design_pulses(model, float(probe.v_read), cfg.levels, cfg.amplitude_factor)
     rng = np.random.default_rng(cfg.seed)

@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from pymem import devices
 from pymem.constants import ReadBackend, UpdateRule, WriteBackend
 from pymem.crossbar.spec import Crossbar
+from pymem.devices.base import DeviceModel
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
 from pymem.train import data as datasets
@@ -42,7 +43,7 @@ RUNS = ("ideal", "device_only", "circuit")
 class TwoLayerConfig:
     """What to train and how (the ``pymem train --hidden H --tile T`` defaults)."""
 
-    model: str = "vteam"
+    model: str | DeviceModel = "vteam"
     """Device model (registry name)."""
     data: str = "digits"
     """Data set (``digits``: all ten digits at 8x8, 64 inputs; ``iris``: 4 inputs, 3 classes)."""
@@ -166,7 +167,7 @@ def _tiled(
     cfg: TwoLayerConfig, design: PulseDesign, r_wire: float, shapes: list[tuple[int, int]]
 ) -> list[TiledLayer]:
     """Both layers, every pair near mid conductance (+/- 5 % of the range), from ``cfg.seed``."""
-    model = devices.get(cfg.model)
+    model = devices.resolve(cfg.model)
     rng = np.random.default_rng(cfg.seed)
     g_range = design.g_max_s - design.g_min_s
     probe = Crossbar(1, 1, model)
@@ -225,7 +226,7 @@ def train_two_layer(cfg: TwoLayerConfig | None = None, quiet: bool = True) -> Tw
         nat_rows = 65  # all 64 pixels and the bias
     ds = datasets.load(cfg.data, nat_rows, nat_cols, seed=cfg.seed)  # type: ignore[arg-type]
     shapes = [(ds.rows, cfg.hidden), (cfg.hidden + 1, ds.classes)]
-    model = devices.get(cfg.model)
+    model = devices.resolve(cfg.model)
     design = design_pulses(model, float(Crossbar(1, 1, model).v_read), cfg.levels, cfg.amplitude_factor)
     nets = {
         "device_only": _tiled(cfg, design, 0.0, shapes),
