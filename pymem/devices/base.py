@@ -24,8 +24,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from pymem import spice as nl
+from pymem.checks import require
 from pymem.devices.waveforms import Sine
 from pymem.errors import ParameterError
+
+__all__ = ["STATE_LEAK_OHM", "DeviceModel", "require"]
 
 STATE_LEAK_OHM = 1e12
 """DC path of the state node: a 1e12 ohm resistor to ground in parallel with a
@@ -188,9 +191,3 @@ class DeviceModel(ABC):
         ]
         comment = f"pymem {self.name} memristor: ports p n; state v(x)\n{self.citation}"
         return nl.subckt(self.subckt_name, ["p", "n"], body, params, comment=comment)
-
-
-def require(condition: bool, message: str) -> None:
-    """Raise :class:`ParameterError` with ``message`` unless ``condition``."""
-    if not condition:
-        raise ParameterError(message)

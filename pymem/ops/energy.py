@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from pymem import backends
+from pymem.checks import check_finite, check_int
 from pymem.crossbar.spec import Crossbar
 from pymem.errors import PeripheryParameterError
 from pymem.netlist import crossbar as xnet
@@ -79,17 +80,13 @@ class Periphery:
     """Duration of one read (s)."""
 
     def __post_init__(self) -> None:
-        b = self.adc_bits
-        if isinstance(b, bool) or not isinstance(b, int | np.integer) or not 1 <= b <= 16:
-            raise PeripheryParameterError(f"adc_bits must be an integer in 1..16, got {b!r}")
+        err = PeripheryParameterError
+        check_int("adc_bits", self.adc_bits, 1, 16, phrase="an integer in 1..16", error=err)
         for name in ("adc_rate_hz", "adc_fom_j", "t_read_s"):
-            value = getattr(self, name)
-            if not (isinstance(value, int | float) and np.isfinite(value) and value > 0):
-                raise PeripheryParameterError(f"{name} must be a positive finite number, got {value!r}")
+            check_finite(name, getattr(self, name), 0.0, phrase="a positive finite number", error=err)
         for name in ("dac_power_w", "tia_power_w"):
             value = getattr(self, name)
-            if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0):
-                raise PeripheryParameterError(f"{name} must be a finite number >= 0, got {value!r}")
+            check_finite(name, value, 0.0, strict=False, phrase="a finite number >= 0", error=err)
 
 
 def periphery_energy(rows: int, cols: int, p: Periphery = Periphery()) -> dict[str, float]:
@@ -103,8 +100,7 @@ def periphery_energy(rows: int, cols: int, p: Periphery = Periphery()) -> dict[s
         (one ADC converting every column in turn).
     """
     for name, n in (("rows", rows), ("cols", cols)):
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-            raise PeripheryParameterError(f"{name} must be a positive integer, got {n!r}")
+        check_int(name, n, 1, phrase="a positive integer", error=PeripheryParameterError)
     return {
         "dac_j": rows * p.dac_power_w * p.t_read_s,
         "tia_j": cols * p.tia_power_w * p.t_read_s,
@@ -130,8 +126,9 @@ def energy_breakdown(array_j: float, rows: int, cols: int, p: Periphery = Periph
         ``digital`` (:func:`digital_energy_per_mac`), ``ratio`` {compute, sram, dram}: digital over analog
         per MAC, ``assumptions``.
     """
-    if not (np.isfinite(array_j) and array_j >= 0):
-        raise PeripheryParameterError(f"array energy must be finite and >= 0 J, got {array_j!r}")
+    check_finite(
+        "array energy", array_j, 0.0, strict=False, phrase="finite and >= 0 J", error=PeripheryParameterError
+    )
     per = periphery_energy(rows, cols, p)
     parts = {"array": float(array_j), "dac": per["dac_j"], "tia": per["tia_j"], "adc": per["adc_j"]}
     total = sum(parts.values())
@@ -158,8 +155,7 @@ def solver_array_energy(xb: Crossbar, v: ArrayLike, t_read_s: float) -> float:
     """
     from pymem.engine.static import CrossbarSolver
 
-    if not (np.isfinite(t_read_s) and t_read_s > 0):
-        raise PeripheryParameterError(f"t_read_s must be a positive finite number, got {t_read_s!r}")
+    check_finite("t_read_s", t_read_s, 0.0, phrase="a positive finite number", error=PeripheryParameterError)
     vec = np.asarray(v, dtype=float)
     nodes = CrossbarSolver(xb).node_voltages(vec)
     cell = xb.conductances() * (nodes["wl"] - nodes["bl"])

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pymem import devices
+from pymem.checks import check_finite, check_int
 from pymem.circuit.write import schedule_circuit
 from pymem.constants import BACKENDS, WRITE_BACKENDS, BackendName, WriteBackend
 from pymem.crossbar.spec import Crossbar
@@ -97,8 +98,8 @@ class TrainConfig:
         name, _ = datasets.resolve(self.data)
         if name == "mnist" and not self.data_dir:
             raise ParameterError("data='mnist' needs data_dir: the folder of the four MNIST-format IDX files")
-        if self.max_train is not None and not (isinstance(self.max_train, int) and self.max_train >= 1):
-            raise ParameterError(f"max_train must be a positive integer or None, got {self.max_train!r}")
+        if self.max_train is not None:
+            check_int("max_train", self.max_train, 1, phrase="a positive integer or None")
         if self.sim_backend not in BACKENDS:
             raise ParameterError(f"sim_backend={self.sim_backend!r}; choose one of {BACKENDS}")
         check_run_settings(self)
@@ -124,13 +125,9 @@ def check_run_settings(cfg: Any) -> None:
     if cfg.backend not in WRITE_BACKENDS:
         raise ParameterError(f"backend={cfg.backend!r} is not a write engine; choose one of {WRITE_BACKENDS}")
     for name in ("epochs", "batch"):
-        value = getattr(cfg, name)
-        if isinstance(value, bool) or not (isinstance(value, int) and value >= 1):
-            raise ParameterError(f"{name} must be a positive integer, got {value!r}")
-    if not (np.isfinite(cfg.r_wire_ohm) and cfg.r_wire_ohm >= 0):
-        raise ParameterError(f"r_wire_ohm must be a finite resistance >= 0 ohm, got {cfg.r_wire_ohm!r}")
-    if not (np.isfinite(cfg.lr) and cfg.lr > 0):
-        raise ParameterError(f"lr must be a finite number > 0, got {cfg.lr!r}")
+        check_int(name, getattr(cfg, name), 1, phrase="a positive integer")
+    check_finite("r_wire_ohm", cfg.r_wire_ohm, 0.0, strict=False, phrase="a finite resistance >= 0 ohm")
+    check_finite("lr", cfg.lr, 0.0, phrase="a finite number > 0")
 
 
 @dataclass
