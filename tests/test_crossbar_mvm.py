@@ -211,3 +211,16 @@ def test_deck_holds_each_vector_until_the_tia_settles():
     solved = mvm(xb, v, backend="solver").v_out
     for j in range(xb.cols):
         assert np.interp(t, res["time"], res.v(f"c{j}_vo")) == pytest.approx(solved[:, j], rel=1e-6, abs=1e-9)
+
+
+def test_cell_states_reads_every_cell_at_one_or_many_time_points():
+    from pymem.netlist.crossbar import cell_states, state_vector
+
+    res = {
+        state_vector(i, j): np.array([10.0 * i + j, 100.0 + 10 * i + j]) for i in range(2) for j in range(3)
+    }
+    np.testing.assert_array_equal(cell_states(res, 2, 3), [[100, 101, 102], [110, 111, 112]])
+    np.testing.assert_array_equal(cell_states(res, 2, 3, 0), [[0, 1, 2], [10, 11, 12]])
+    both = cell_states(res, 2, 3, np.array([0, 1]))
+    assert both.shape == (2, 2, 3)
+    np.testing.assert_array_equal(both[1], cell_states(res, 2, 3))

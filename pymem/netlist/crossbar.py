@@ -17,10 +17,11 @@ sensing) or ``Xtia{j}`` with ``Rf{j}`` (TIA).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from pymem import spice as nl
 from pymem.circuit.array import ArrayCircuit, array_circuit
@@ -90,6 +91,31 @@ def source_node(xb: Crossbar, i: int) -> str:
 def state_vector(i: int, j: int) -> str:
     """Name of the vector holding the state of cell (i, j)."""
     return f"v(xm{i}_{j}.x)"
+
+
+def cell_states(
+    res: Mapping[str, ArrayLike], rows: int, cols: int, at: int | slice | NDArray[np.intp] = -1
+) -> NDArray[np.float64]:
+    """Every cell's state read out of a simulation result's state vectors (state units).
+
+    Parameters
+    ----------
+    res : mapping
+        Vector name to samples, as ngspice returns them (:func:`state_vector` names).
+    rows, cols : int
+        Array size.
+    at : int, slice or index array
+        Which time point(s): the default -1 is the end of the run.
+
+    Returns
+    -------
+    ndarray
+        Shape (rows, cols) for one time point; (k, rows, cols) for k of them.
+    """
+    x = np.array(
+        [[np.asarray(res[state_vector(i, j)])[at] for j in range(cols)] for i in range(rows)], dtype=float
+    )
+    return x if x.ndim == 2 else np.moveaxis(x, -1, 0)
 
 
 def read_times(n_vectors: int, t_read_s: float) -> np.ndarray:

@@ -250,18 +250,9 @@ def _ngspice_read(
         v_out = np.stack([res.v(f"c{j}_vo")[idx] for j in cols], axis=1)
         y = -v_out / xbar.tia.r_f_ohm
     # states of every cell at every sample time, shape (batch, rows, cols)
-    states = np.stack(
-        [np.stack([res[xnet.state_vector(i, j)][idx] for j in cols], axis=1) for i in range(xbar.rows)],
-        axis=1,
-    )
-    states_after = np.array(
-        [[res[xnet.state_vector(i, j)][-1] for j in cols] for i in range(xbar.rows)], dtype=float
-    )
-    change = max(
-        float(np.max(np.abs(res[xnet.state_vector(i, j)] - xbar.states[i, j])))
-        for i in range(xbar.rows)
-        for j in cols
-    )
+    states = xnet.cell_states(res, xbar.rows, xbar.cols, idx)
+    states_after = xnet.cell_states(res, xbar.rows, xbar.cols)
+    change = float(np.max(np.abs(xnet.cell_states(res, xbar.rows, xbar.cols, slice(None)) - xbar.states)))
     extra = {
         "deck_seconds": t_deck,
         "ngspice_seconds": res.ngspice_seconds,

@@ -108,12 +108,6 @@ def _source_node_voltage(res: backends.SimResult, src: str) -> NDArray[np.float6
     return res.v(node) if node != "0" else None
 
 
-def _states(res: backends.SimResult, xb: Crossbar, index: int = -1) -> NDArray[np.float64]:
-    return np.array(
-        [[res[xnet.state_vector(i, j)][index] for j in range(xb.cols)] for i in range(xb.rows)], dtype=float
-    )
-
-
 def check_write_backend(backend: str) -> None:
     """Refuse an unknown write engine name, listing the known ones."""
     if backend not in WRITE_BACKENDS:
@@ -182,7 +176,7 @@ def run_write(
         )
     deck = circuit_deck(circuit, max_step_s=max_step_s, tolerance=tolerance)
     sim = backends.run(deck, backend=sim_backend, timeout=timeout)
-    return _states(sim, xb), source_energy(sim)
+    return xnet.cell_states(sim, xb.rows, xb.cols), source_energy(sim)
 
 
 def write_pulses(
