@@ -35,6 +35,9 @@ from pymem.numeric import significant
 
 DEFAULT_READ_V = 0.1
 """Read amplitude for models without write thresholds (V)."""
+DEFAULT_READ_HOLD_S = 1e-6
+"""Shortest time each input vector of a transient read is held (s); longer when a TIA
+needs it to settle (:attr:`Crossbar.read_hold_s`)."""
 
 
 def _real_float_array(name: str, value: Any) -> NDArray[np.float64]:
@@ -285,6 +288,15 @@ class Crossbar:
         noise_gain = 1.0 + self.tia.r_f_ohm * float(np.max(self.conductances().sum(axis=0)))
         # a computed deck value (the hold time of reads): rounded, see pymem.numeric
         return significant(30.0 * noise_gain / (2 * np.pi * self.tia.gbw_hz))
+
+    @property
+    def read_hold_s(self) -> float:
+        """Default hold time per input vector of a transient read (s).
+
+        :data:`DEFAULT_READ_HOLD_S`, or :attr:`settle_time_s` when the sense
+        amplifiers need longer; the one default of reads, read decks and read energy.
+        """
+        return max(DEFAULT_READ_HOLD_S, self.settle_time_s)
 
     def with_states(self, states: ArrayLike) -> Crossbar:
         """A copy with new cell states."""

@@ -210,8 +210,8 @@ def read_deck(
         Read voltages (V); vector k is applied from ``k t_read_s`` (after an
         edge of ``t_edge_s``) to ``(k + 1) t_read_s``, when it is sampled.
     t_read_s, t_edge_s : float
-        Hold time per vector (default 1 us, or longer when a TIA needs it to
-        settle: ``xb.settle_time_s``, as :func:`pymem.ops.mvm.mvm` uses) and
+        Hold time per vector (default ``xb.read_hold_s``: 1 us, or longer when
+        a TIA needs it to settle, as :func:`pymem.ops.mvm.mvm` uses) and
         input transition time (s).
     title : str, optional
         First line of the deck.
@@ -224,7 +224,7 @@ def read_deck(
     """
     batch = xb.check_inputs(v)
     if t_read_s is None:
-        t_read_s = max(1e-6, xb.settle_time_s)
+        t_read_s = xb.read_hold_s
     if not (t_edge_s > 0 and t_read_s > 2 * t_edge_s):
         raise ParameterError(
             f"need 0 < t_edge_s < t_read_s / 2, got t_edge_s={t_edge_s!r}, t_read_s={t_read_s!r}"

@@ -179,7 +179,7 @@ def mvm_energy(
         a DRAM weight fetch), ``digital_breakdown``, ``t_read_s`` and ``macs``.
     """
     batch = xb.check_inputs(v)
-    hold = max(1e-6, xb.settle_time_s) if t_read_s is None else t_read_s
+    hold = xb.read_hold_s if t_read_s is None else t_read_s
     res = backends.run(xnet.read_deck(xb, batch, t_read_s=hold, t_edge_s=t_edge_s), backend=sim_backend)
     t = res["time"]
     power = np.zeros_like(t)

@@ -112,8 +112,8 @@ def mvm(
         Read voltages (V), each below the device's write threshold.
     backend : {"ngspice", "solver", "ideal"}
     t_read_s : float, optional
-        Hold time per vector in the ngspice transient (s); default 1 us, or
-        longer when a TIA needs it to settle (``xbar.settle_time_s``).
+        Hold time per vector in the ngspice transient (s); default
+        ``xbar.read_hold_s``: 1 us, or longer when a TIA needs it to settle.
     sim_backend : {"shared", "batch"}
         ngspice backend for ``backend="ngspice"``.
     timeout : float, optional
@@ -138,7 +138,7 @@ def mvm(
     if backend not in MVM_BACKENDS:
         raise ParameterError(f"unknown MVM backend {backend!r}; choose one of {MVM_BACKENDS}")
     batch = xbar.check_inputs(v)
-    hold = max(1e-6, xbar.settle_time_s) if t_read_s is None else t_read_s
+    hold = xbar.read_hold_s if t_read_s is None else t_read_s
     if not (np.isfinite(hold) and hold > 0):
         raise ParameterError(f"t_read_s must be a finite time > 0 s, got {t_read_s!r}")
     disturb = read_disturb_estimate(xbar.device, xbar.states, batch, hold)
