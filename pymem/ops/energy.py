@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from pymem import backends
+from pymem.backends.result import source_energy_steps
 from pymem.checks import check_finite, check_int
 from pymem.crossbar.spec import Crossbar
 from pymem.errors import PeripheryParameterError
@@ -181,14 +182,19 @@ def mvm_energy(
     batch = xb.check_inputs(v)
     hold = xb.read_hold_s if t_read_s is None else t_read_s
     res = backends.run(xnet.read_deck(xb, batch, t_read_s=hold, t_edge_s=t_edge_s), backend=sim_backend)
+    return _read_energy(xb, res, batch.shape[0], hold, t_edge_s)
+
+
+def _read_energy(
+    xb: Crossbar, res: backends.SimResult, n_vectors: int, hold: float, t_edge_s: float
+) -> dict[str, Any]:
+    """Per-vector driver energy of an ngspice read deck's result (see :func:`mvm_energy`)."""
     t = res["time"]
-    power = np.zeros_like(t)
-    for i in range(xb.rows):
-        power += -res.v(xnet.source_node(xb, i)) * res.i(f"vin{i}")
+    steps = source_energy_steps(res, {f"vin{i}" for i in range(xb.rows)})
     # cumulative energy, read at the window ends by interpolation (the power is flat there)
-    cumulative = np.concatenate([[0.0], np.cumsum(0.5 * (power[1:] + power[:-1]) * np.diff(t))])
-    starts = hold * np.arange(batch.shape[0]) + t_edge_s
-    ends = hold * np.arange(1, batch.shape[0] + 1)
+    cumulative = np.concatenate([[0.0], np.cumsum(np.sum(list(steps.values()), axis=0))])
+    starts = hold * np.arange(n_vectors) + t_edge_s
+    ends = hold * np.arange(1, n_vectors + 1)
     energies = (np.interp(ends, t, cumulative) - np.interp(starts, t, cumulative)).tolist()
     macs = xb.rows * xb.cols
     digital = digital_energy_per_mac()
