@@ -35,6 +35,9 @@ NMOS_MODEL = "pymem_nmos"
 READ_OPTIONS = {"reltol": 1e-9, "abstol": 1e-18, "vntol": 1e-12}
 """Tolerances of reads: ngspice's Newton stops when updates fall below
 reltol * |v| + vntol, so these make its outputs exact to about 1e-9."""
+READ_EDGE_S = 1e-9
+"""Input transition time of read decks (s): each vector's PWL edge; read energy
+(:func:`pymem.ops.energy.mvm_energy`) leaves it out of the hold."""
 
 
 def opamp_subckt(tia: TIA) -> str:
@@ -197,7 +200,7 @@ def read_deck(
     xb: Crossbar,
     v: ArrayLike,
     t_read_s: float | None = None,
-    t_edge_s: float = 1e-9,
+    t_edge_s: float = READ_EDGE_S,
     title: str | None = None,
 ) -> str:
     """A transient deck that applies each input vector for ``t_read_s`` and holds it.

@@ -32,9 +32,10 @@ from pymem import backends
 from pymem.backends.result import source_energy_steps
 from pymem.checks import check_finite, check_int
 from pymem.crossbar.spec import Crossbar
-from pymem.errors import PeripheryParameterError
+from pymem.errors import ParameterError, PeripheryParameterError
 from pymem.netlist import crossbar as xnet
 from pymem.ops import published as pub
+from pymem.ops.mvm import MVMResult
 
 FP32_MULT_J = pub.FP32_MULT_J
 FP32_ADD_J = pub.FP32_ADD_J
@@ -167,10 +168,13 @@ def mvm_energy(
     xb: Crossbar,
     v: ArrayLike,
     t_read_s: float | None = None,
-    t_edge_s: float = 1e-9,
+    t_edge_s: float = xnet.READ_EDGE_S,
     sim_backend: backends.BackendName = "shared",
 ) -> dict[str, Any]:
     """Energy the drivers deliver for each input vector of an ngspice read (``sim_backend`` runs it).
+
+    To reuse a read already run (``mvm(..., backend="ngspice")``) instead of
+    running ngspice again, call :func:`read_energy` on its result.
 
     Returns
     -------
@@ -183,6 +187,35 @@ def mvm_energy(
     hold = xb.read_hold_s if t_read_s is None else t_read_s
     res = backends.run(xnet.read_deck(xb, batch, t_read_s=hold, t_edge_s=t_edge_s), backend=sim_backend)
     return _read_energy(xb, res, batch.shape[0], hold, t_edge_s)
+
+
+def read_energy(xb: Crossbar, read: MVMResult) -> dict[str, Any]:
+    """The energy of :func:`mvm_energy` from an ngspice read already run: no new simulation.
+
+    Parameters
+    ----------
+    xb : Crossbar
+        The array that was read.
+    read : MVMResult
+        The result of ``mvm(xb, v, backend="ngspice")`` (it keeps ngspice's vectors).
+
+    Returns
+    -------
+    dict
+        As :func:`mvm_energy`.
+
+    Raises
+    ------
+    ParameterError
+        If ``read`` is not an ngspice read (the solver and ideal backends have no source currents).
+    """
+    sim = read.extra.get("sim_result")
+    if read.backend != "ngspice" or not isinstance(sim, backends.SimResult):
+        raise ParameterError(
+            f"read_energy needs an ngspice read, got a {read.backend!r} one; "
+            "read with mvm(..., backend='ngspice') or call mvm_energy"
+        )
+    return _read_energy(xb, sim, read.v.shape[0], read.extra["t_read_s"], read.extra["t_edge_s"])
 
 
 def _read_energy(

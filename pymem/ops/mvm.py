@@ -51,7 +51,10 @@ class MVMResult:
     states_after : ndarray, shape (rows, cols) or None
         Device states at the end of an ngspice read.
     extra : dict
-        Backend details (ngspice log and solver used, Newton iterations, ...).
+        Backend details (ngspice log and solver used, Newton iterations, ...); an
+        ngspice read also keeps ``sim_result`` (ngspice's vectors), ``t_read_s`` and
+        ``t_edge_s``, so :func:`pymem.ops.energy.read_energy` and
+        :func:`compare_solver_with_ngspice` reuse it instead of running ngspice again.
     read_disturb_estimate : float
         Largest state change the read may cause in any cell, estimated from the
         model's ``dxdt`` (see :func:`read_disturb_estimate`), fraction of the state range.
@@ -230,7 +233,7 @@ def _ngspice_read(
     xbar: Crossbar, batch: NDArray[np.float64], t_read_s: float, sim_backend: str, timeout: float | None
 ) -> tuple[NDArray, NDArray | None, NDArray, dict[str, Any]]:
     t0 = time.perf_counter()
-    deck = xnet.read_deck(xbar, batch, t_read_s=t_read_s)
+    deck = xnet.read_deck(xbar, batch, t_read_s=t_read_s, t_edge_s=xnet.READ_EDGE_S)
     t_deck = time.perf_counter() - t0
     res = backends.run(deck, backend=sim_backend, timeout=timeout)  # type: ignore[arg-type]
     t1 = time.perf_counter()
@@ -261,12 +264,19 @@ def _ngspice_read(
         "time_points": int(time_axis.size),
         "states_at_samples": states,
         "state_change_max": change / xbar.device.x_range,
+        "t_read_s": t_read_s,
+        "t_edge_s": xnet.READ_EDGE_S,
+        "sim_result": res,
     }
     return y, v_out, states_after, extra
 
 
 def compare_solver_with_ngspice(
-    xbar: Crossbar, v: ArrayLike, t_read_s: float | None = None, sim_backend: backends.BackendName = "shared"
+    xbar: Crossbar,
+    v: ArrayLike,
+    t_read_s: float | None = None,
+    sim_backend: backends.BackendName = "shared",
+    reference: MVMResult | None = None,
 ) -> float:
     """Largest relative difference between the solver and an ngspice read of the same inputs.
 
@@ -274,9 +284,26 @@ def compare_solver_with_ngspice(
     had when it sampled that vector, so a read that nudges a threshold-less
     device (HP) is compared at the same instant, not against the states
     before the read.
+
+    ``reference``, an ngspice read of ``v`` already run (``mvm(xbar, v,
+    backend="ngspice")``), is used instead of running ngspice again; then
+    ``t_read_s`` and ``sim_backend`` are not used.
+
+    Raises
+    ------
+    ParameterError
+        If ``reference`` is not an ngspice read of ``v``.
     """
     batch = xbar.check_inputs(v)
-    ng = mvm(xbar, batch, backend="ngspice", t_read_s=t_read_s, sim_backend=sim_backend)
+    if reference is None:
+        ng = mvm(xbar, batch, backend="ngspice", t_read_s=t_read_s, sim_backend=sim_backend)
+    elif reference.backend != "ngspice" or not np.array_equal(reference.v, batch):
+        raise ParameterError(
+            f"reference must be an ngspice read of these inputs, got a {reference.backend!r} read of "
+            f"shape {reference.v.shape}; pass mvm(xbar, v, backend='ngspice') or no reference"
+        )
+    else:
+        ng = reference
     states = ng.extra["states_at_samples"]
     y = np.stack(
         [CrossbarSolver(xbar.with_states(states[k])).solve(batch[k]).y[0] for k in range(batch.shape[0])]
