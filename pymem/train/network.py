@@ -29,6 +29,7 @@ from pymem import devices
 from pymem.checks import check_finite, check_int
 from pymem.circuit.write import schedule_circuit
 from pymem.constants import BACKENDS, WRITE_BACKENDS, BackendName, WriteBackend
+from pymem.crossbar.mapping import DifferentialMapping
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
@@ -208,12 +209,12 @@ class _PulseNet:
     def __init__(self, cfg: TrainConfig, xb: Crossbar, design: PulseDesign) -> None:
         self.cfg, self.xb, self.design = cfg, xb, design
         self.g_range = design.g_max_s - design.g_min_s
+        self.pairs = DifferentialMapping(design.g_min_s, design.g_max_s, w_max=1.0)
         self.ngspice_runs = 0
         self.writes = 0
 
     def weights(self) -> NDArray[np.float64]:
-        g = self.xb.conductances()
-        return (g[:, 0::2] - g[:, 1::2]) / self.g_range
+        return self.pairs.decode(self.xb.conductances())
 
     def outputs(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
         """``x @ w`` as read by the circuit, shape (batch, classes)."""
@@ -222,7 +223,7 @@ class _PulseNet:
         y = mvm(self.xb, v, backend=self.cfg.read_backend, **options).y
         if self.cfg.read_backend == "ngspice":
             self.ngspice_runs += 1
-        return (y[:, 0::2] - y[:, 1::2]) / (float(self.xb.v_read) * self.g_range)
+        return self.pairs.decode(y) / float(self.xb.v_read)
 
     def update(self, schedule: Schedule, stats: dict[str, float]) -> None:
         if not schedule.slots:
