@@ -1,16 +1,25 @@
-"""Checks made before any work: output paths that can be written, counts, and memory.
+"""Input checks of every layer: numbers, counts, arrays and shapes; output paths and memory.
+
+The one home of pymem's generic checks (ground floor: it imports only
+:mod:`pymem.errors`). Each raises a :class:`~pymem.errors.ParameterError`
+(or the subclass the caller names) with the bad value and the fix; callers
+pass their own wording where a message is part of their contract.
 
 A command that simulates for minutes and then cannot save its result loses
-the run, and an array too large for the machine fails deep inside numpy.
-These checks run first and raise a named :class:`~pymem.errors.ParameterError`
-subclass with the bad value and the fix.
+the run, and an array too large for the machine fails deep inside numpy:
+:func:`check_writable` and :func:`check_crossbar_memory` run first.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import reprlib
 import tempfile
 from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from pymem.errors import OutputPathError, ParameterError, TooLargeError
 
@@ -29,6 +38,112 @@ NODES_PER_CELL = 3
 """Circuit nodes per cell: its word-line node, its bit-line node and the device's state node."""
 
 
+def require(condition: bool, message: str, error: type[ParameterError] = ParameterError) -> None:
+    """Raise ``error`` (default :class:`ParameterError`) with ``message`` unless ``condition``."""
+    if not condition:
+        raise error(message)
+
+
+def num(x: object) -> str:
+    """repr of a Python or numpy scalar, without numpy 2's ``np.float64(...)`` wrapper."""
+    return repr(x.item() if isinstance(x, np.generic) else x)
+
+
+def count_text(n: int, one: str, many: str) -> str:
+    """``"1 entry"`` / ``"3 entries"``: ``n`` with the singular or plural noun."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def index_text(idx: NDArray[np.intp]) -> str:
+    """``[i, j]`` of an index array; empty for a 0-d array's index."""
+    return "[" + ", ".join(str(int(i)) for i in idx) + "]" if len(idx) else ""
+
+
+def finite_float(name: str, value: object) -> float:
+    """``value`` as a finite float, or a ParameterError naming ``name`` (bools and strings refused)."""
+    if isinstance(value, bool | str | bytes):
+        raise ParameterError(f"{name} must be a number, got {num(value)}; give a finite float")
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a number, got {num(value)}; give a finite float") from None
+    if not math.isfinite(x):
+        raise ParameterError(f"{name} must be finite, got {num(value)}; give a finite float")
+    return x
+
+
+def check_positive(name: str, value: object, what: str) -> None:
+    """Refuse a ``value`` that is not a finite number > 0; ``what`` is the fix (``give {what}``)."""
+    if finite_float(name, value) <= 0:
+        raise ParameterError(f"{name} must be > 0, got {num(value)}; give {what}")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+
+
+def check_finite(
+    name: str,
+    value: object,
+    low: float | None = None,
+    *,
+    strict: bool = True,
+    phrase: str,
+    error: type[ParameterError] = ParameterError,
+) -> float:
+    """``value`` as a finite float above ``low``, or ``error``: ``{name} must be {phrase}, got ...``.
+
+    Parameters
+    ----------
+    name : str
+        What the value is, as the message names it.
+    value : object
+        The value to check (a real number; bools, strings and arrays are refused).
+    low : float, optional
+        Lower limit (units of the value); None: any finite number.
+    strict : bool
+        True: ``value > low``; False: ``value >= low``.
+    phrase : str
+        What the value must be, e.g. ``"a finite resistance >= 0 ohm"``.
+    error : type
+        The ParameterError subclass to raise.
+    """
+    ok = _is_number(value) and bool(np.isfinite(value))  # type: ignore[arg-type]
+    if ok and low is not None:
+        ok = value > low if strict else value >= low  # type: ignore[operator]
+    if not ok:
+        raise error(f"{name} must be {phrase}, got {value!r}")
+    return float(value)  # type: ignore[arg-type]
+
+
+def check_int(
+    name: str,
+    value: object,
+    low: int,
+    high: int | None = None,
+    hint: str = "",
+    *,
+    phrase: str | None = None,
+    error: type[ParameterError] = ParameterError,
+) -> int:
+    """``value`` as an integer in ``low .. high`` (Python or numpy; bools refused), or ``error``.
+
+    With ``phrase`` the message is ``{name} must be {phrase}, got {value}``;
+    without, it tells the type and the range apart, ``hint`` being the fix of
+    a value out of range.
+    """
+    is_int = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    inside = is_int and low <= value and (high is None or value <= high)  # type: ignore[operator]
+    if not inside and phrase is not None:
+        raise error(f"{name} must be {phrase}, got {num(value)}")
+    span = f"{low} .. {high}" if high is not None else f">= {low}"
+    if not is_int:
+        raise error(f"{name} must be an integer, got {num(value)}; give an int in {span}")
+    if not inside:
+        raise error(f"{name}={num(value)} is outside {span}; {hint}")
+    return int(value)  # type: ignore[arg-type]
+
+
 def check_count(name: str, value: object, minimum: int) -> int:
     """``value`` as an integer >= ``minimum``, or a ParameterError naming ``name``.
 
@@ -37,9 +152,35 @@ def check_count(name: str, value: object, minimum: int) -> int:
     ParameterError
         If ``value`` is not an integer (bools are refused) or below ``minimum``.
     """
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return value
+    return check_int(name, value, minimum, phrase=f"an integer >= {minimum}")
+
+
+def real_array(name: str, x: ArrayLike, finite: bool = True) -> NDArray[np.float64]:
+    """``x`` as a float64 array, or a ParameterError for complex or non-numeric entries.
+
+    With ``finite``, NaN and inf are refused too, naming the first such entry and how many there are.
+    """
+    if np.iscomplexobj(x):
+        raise ParameterError(f"{name} must be real numbers, got complex values; pass their real part")
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be an array of real numbers, got {reprlib.repr(x)}") from None
+    bad = ~np.isfinite(arr) if finite else None
+    if bad is not None and bad.any():
+        idx = index_text(np.argwhere(bad)[0])
+        count = count_text(int(bad.sum()), "such entry", "such entries")
+        raise ParameterError(
+            f"{name}{idx} = {num(arr[bad].flat[0])} is not finite ({count}); "
+            f"replace NaN and inf in {name} with finite values"
+        )
+    return arr
+
+
+def check_shape(name: str, arr: NDArray, shape: tuple[int, ...], expected: str = "") -> None:
+    """Refuse ``arr`` unless its shape is ``shape``: ``{name} has shape ..., expected {expected}{shape}``."""
+    if arr.shape != shape:
+        raise ParameterError(f"{name} has shape {arr.shape}, expected {expected}{shape}")
 
 
 def _probe_folder(folder: Path, target: Path) -> None:

@@ -211,3 +211,32 @@ def test_deck_holds_each_vector_until_the_tia_settles():
     solved = mvm(xb, v, backend="solver").v_out
     for j in range(xb.cols):
         assert np.interp(t, res["time"], res.v(f"c{j}_vo")) == pytest.approx(solved[:, j], rel=1e-6, abs=1e-9)
+
+
+def test_cell_states_reads_every_cell_at_one_or_many_time_points():
+    from pymem.netlist.crossbar import cell_states, state_vector
+
+    res = {
+        state_vector(i, j): np.array([10.0 * i + j, 100.0 + 10 * i + j]) for i in range(2) for j in range(3)
+    }
+    np.testing.assert_array_equal(cell_states(res, 2, 3), [[100, 101, 102], [110, 111, 112]])
+    np.testing.assert_array_equal(cell_states(res, 2, 3, 0), [[0, 1, 2], [10, 11, 12]])
+    both = cell_states(res, 2, 3, np.array([0, 1]))
+    assert both.shape == (2, 2, 3)
+    np.testing.assert_array_equal(both[1], cell_states(res, 2, 3))
+
+
+def test_compare_with_ngspice_reuses_a_reference_read():
+    from pymem.ops.mvm import compare_solver_with_ngspice
+
+    xb = random_crossbar(3, 3, "hp", seed=7, r_row_ohm=2.0, r_col_ohm=2.0)
+    v = xb.random_inputs(2, seed=8)
+    ng = mvm(xb, v, backend="ngspice")
+    fresh = compare_solver_with_ngspice(xb, v)
+    assert compare_solver_with_ngspice(xb, v, reference=ng) == pytest.approx(fresh, rel=1e-9, abs=1e-15)
+    with pytest.raises(
+        ParameterError, match="reference must be an ngspice read of these inputs, got a 'solver'"
+    ):
+        compare_solver_with_ngspice(xb, v, reference=mvm(xb, v, backend="solver"))
+    with pytest.raises(ParameterError, match=r"got a 'ngspice' read of shape \(2, 3\)"):
+        compare_solver_with_ngspice(xb, v[:1], reference=ng)

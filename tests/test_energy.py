@@ -11,7 +11,7 @@ import pytest
 
 from pymem.crossbar import random_crossbar
 from pymem.engine.static import CrossbarSolver
-from pymem.errors import PeripheryParameterError
+from pymem.errors import ParameterError, PeripheryParameterError
 from pymem.ops import published as pub
 from pymem.ops.energy import (
     Periphery,
@@ -19,6 +19,7 @@ from pymem.ops.energy import (
     energy_breakdown,
     mvm_energy,
     periphery_energy,
+    read_energy,
     solver_array_energy,
 )
 
@@ -40,6 +41,19 @@ def test_with_wires_the_drivers_deliver_what_the_solver_says() -> None:
     cell_currents = xb.conductances() * (nodes["wl"] - nodes["bl"])
     expected = (1e-6 - 1e-9) * float(np.sum(v[0] * cell_currents.sum(axis=1)))
     assert mvm_energy(xb, v, t_read_s=1e-6)["energy_j"] == pytest.approx(expected, rel=1e-6)
+
+
+def test_read_energy_reuses_an_ngspice_read_and_agrees_with_its_own_run() -> None:
+    from pymem.ops.mvm import mvm
+
+    xb = random_crossbar(3, 4, "vteam", seed=5, r_row_ohm=1.0, r_col_ohm=1.0)
+    v = xb.random_inputs(3, seed=6)
+    read = mvm(xb, v, backend="ngspice")
+    reused, own = read_energy(xb, read), mvm_energy(xb, v)
+    np.testing.assert_allclose(reused["energy_per_vector_j"], own["energy_per_vector_j"], rtol=1e-12)
+    assert reused["t_read_s"] == own["t_read_s"] == pytest.approx(1e-6 - 1e-9)
+    with pytest.raises(ParameterError, match="read_energy needs an ngspice read, got a 'solver' one"):
+        read_energy(xb, mvm(xb, v, backend="solver"))
 
 
 def test_digital_reference_is_horowitz_2014() -> None:

@@ -345,8 +345,8 @@ WEIGHT_ERRORS = {
     "nan": ([[0.0, float("nan")]], r"W\[0, 1\] = nan is not finite \(1 such entry\)"),
     "inf": ([[float("-inf")]], r"W\[0, 0\] = -inf is not finite"),
     "1-d": ([0.5, 0.5], r"W must be 2-D \(rows, cols\), got shape \(2,\).*\(rows, 1\)"),
-    "complex": ([[1j]], r"W must be real, got a complex array"),
-    "text": ([["a"]], r"W must be an array of numbers"),
+    "complex": ([[1j]], r"W must be real numbers, got complex values; pass their real part"),
+    "text": ([["a"]], r"W must be an array of real numbers, got \[\[.a.\]\]"),
 }
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pymem.constants import AnalysisKind
 from pymem.errors import ParameterError
@@ -121,3 +122,61 @@ class SimResult(Mapping[str, np.ndarray]):
             if name in self.vectors:
                 return self.vectors[name]
         return None
+
+
+def source_energy_steps(
+    res: SimResult, sources: Collection[str] | None = None
+) -> dict[str, NDArray[np.float64]]:
+    """Energy each independent voltage source delivers in each step of a transient (J).
+
+    A source's branch current in ngspice flows from its + node through it to
+    its - node, so the power it delivers is -v i (v the + node's voltage; a
+    source whose + node is ground is left out). Voltage and current are each
+    taken as linear between ngspice's time points, so a step of length h adds
+    h/6 (2 v0 i0 + v0 i1 + v1 i0 + 2 v1 i1): exact for a resistive load on a
+    PWL edge, where the trapezoid of the product v i overstates it
+    (docs/write-tolerances.md measured 1e-4 to 5e-4 of the energy), and equal
+    to the trapezoid where the voltage is held.
+
+    Parameters
+    ----------
+    res : SimResult
+        A transient result with its deck (the source lines name the + nodes).
+    sources : collection of str, optional
+        Lower-case source names (``"vin0"``); None: every top-level voltage source.
+
+    Returns
+    -------
+    dict of str to ndarray, each of shape (n_points - 1,)
+        Source name to the energy of each step (J).
+    """
+    h = np.diff(res["time"])
+    steps: dict[str, NDArray[np.float64]] = {}
+    for name, current in res.items():
+        if not (name.startswith("i(v") and "." not in name):
+            continue
+        src = name[2:-1]
+        if sources is not None and src not in sources:
+            continue
+        v = _source_node_voltage(res, src)
+        if v is not None:
+            i = -np.asarray(current, dtype=float)
+            v0, v1, i0, i1 = v[:-1], v[1:], i[:-1], i[1:]
+            steps[src] = h / 6 * (2 * v0 * i0 + v0 * i1 + v1 * i0 + 2 * v1 * i1)
+    return steps
+
+
+def source_energy(res: SimResult) -> float:
+    """Energy delivered by every independent voltage source over a whole transient (J).
+
+    The sum of :func:`source_energy_steps`.
+    """
+    return sum((float(np.sum(e)) for e in source_energy_steps(res).values()), 0.0)
+
+
+def _source_node_voltage(res: SimResult, src: str) -> np.ndarray | None:
+    deck_line = next((ln for ln in res.deck.splitlines() if ln.split(" ", 1)[0].lower() == src), None)
+    if deck_line is None:
+        return None
+    node = deck_line.split()[1].lower()
+    return res.v(node) if node != "0" else None

@@ -26,16 +26,13 @@ from typing import TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pymem.checks import check_int, check_positive, index_text, real_array
 from pymem.crossbar.mapping_checks import (
     MAX_BITS,
     _check_bits,
-    _check_int,
-    _check_positive,
     _check_range,
     _currents,
-    _index,
     _lerp,
-    _real_array,
     _unsigned_ints,
     _weights,
 )
@@ -67,8 +64,8 @@ def ideal_mvm(g: ArrayLike, v: ArrayLike) -> NDArray[np.float64]:
         If ``g`` is not 2-D, ``v`` is not 1-D or 2-D, their row counts differ,
         or a value is not finite.
     """
-    g_arr = _real_array("g", g)
-    v_arr = _real_array("v", v)
+    g_arr = real_array("g", g)
+    v_arr = real_array("v", v)
     if g_arr.ndim != 2:
         raise ParameterError(f"g must be 2-D (rows, cols), got shape {g_arr.shape}; reshape it")
     if v_arr.ndim not in (1, 2) or v_arr.shape[-1] != g_arr.shape[0]:
@@ -138,7 +135,7 @@ def combine_digits(digits: ArrayLike, bits_per_device: int = 1) -> NDArray[np.in
         raise ParameterError(
             "digits must have a last axis of digits (..., k), got a scalar; wrap it in a list"
         )
-    _check_int("bits_per_device", bits_per_device, 1, MAX_BITS, f"use 1 to {MAX_BITS} bits per device")
+    check_int("bits_per_device", bits_per_device, 1, MAX_BITS, f"use 1 to {MAX_BITS} bits per device")
     d = _unsigned_ints("digits", digits_arr, bits_per_device)
     shifts = bits_per_device * np.arange(d.shape[-1], dtype=np.int64)
     # Sums of exact float terms are exact below 2**53 and land at or above 2**53 otherwise.
@@ -147,7 +144,7 @@ def combine_digits(digits: ArrayLike, bits_per_device: int = 1) -> NDArray[np.in
     if over.any():
         first = np.argwhere(over)[0]
         raise ParameterError(
-            f"digits{_index(first)} recombine to about {float(approx[tuple(first)]):.17g}, above "
+            f"digits{index_text(first)} recombine to about {float(approx[tuple(first)]):.17g}, above "
             f"2**{MAX_BITS} - 1 (float64 holds integers exactly only up to 2**{MAX_BITS}); "
             "check the digits and bits_per_device"
         )
@@ -169,7 +166,7 @@ class _SignedMapping:
 
     def __post_init__(self) -> None:
         _check_range(self.g_min_s, self.g_max_s)
-        _check_positive("w_max", self.w_max, "a positive bound on |W|")
+        check_positive("w_max", self.w_max, "a positive bound on |W|")
 
 
 @dataclass(frozen=True)
@@ -433,7 +430,7 @@ class BitSlicedMapping:
             )
         k = self.devices
         y_arr = _currents(y, v, group=k, layout=f"(..., cols * {k}) slice groups")
-        v_sum = _real_array("v", v).sum(axis=-1)
+        v_sum = real_array("v", v).sum(axis=-1)
         digits = (y_arr - self.g_min_s * v_sum[..., None]) / self.step
         grouped = digits.reshape(*digits.shape[:-1], digits.shape[-1] // k, k)
         weights = 2.0 ** (self.bits_per_device * np.arange(k))

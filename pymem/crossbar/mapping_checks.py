@@ -1,16 +1,22 @@
 """Input checks and small helpers of the weight mappings (:mod:`pymem.crossbar.mapping`).
 
-Each check raises :class:`~pymem.errors.ParameterError` naming the bad value and the fix.
+The generic checks (numbers, integers, arrays) live in :mod:`pymem.checks`; these
+are the mappings' own. Each check raises :class:`~pymem.errors.ParameterError` naming the bad
+value and the fix.
 """
 
 from __future__ import annotations
 
-import math
-import reprlib
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pymem.checks import check_int as _check_int
+from pymem.checks import check_positive as _check_positive
+from pymem.checks import count_text as _count
+from pymem.checks import finite_float as _finite_float
+from pymem.checks import index_text as _index
+from pymem.checks import num as _num
+from pymem.checks import real_array as _real_array
 from pymem.errors import ParameterError
 
 MAX_BITS = 53
@@ -22,23 +28,6 @@ def _lerp(t: NDArray[np.float64], g_min: float, g_max: float) -> NDArray[np.floa
     return np.clip(g_min * (1.0 - t) + g_max * t, g_min, g_max)
 
 
-def _finite_float(name: str, value: object) -> float:
-    if isinstance(value, bool | str | bytes):
-        raise ParameterError(f"{name} must be a number, got {_num(value)}; give a finite float")
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a number, got {_num(value)}; give a finite float") from None
-    if not math.isfinite(x):
-        raise ParameterError(f"{name} must be finite, got {_num(value)}; give a finite float")
-    return x
-
-
-def _check_positive(name: str, value: object, what: str) -> None:
-    if _finite_float(name, value) <= 0:
-        raise ParameterError(f"{name} must be > 0, got {_num(value)}; give {what}")
-
-
 def _check_range(g_min: object, g_max: object) -> None:
     _check_positive("g_min_s", g_min, "the lowest conductance in siemens, e.g. 1e-6")
     lo, hi = _finite_float("g_min_s", g_min), _finite_float("g_max_s", g_max)
@@ -47,13 +36,6 @@ def _check_range(g_min: object, g_max: object) -> None:
             f"g_max_s={_num(g_max)} must be > g_min_s={_num(g_min)}; "
             "give g_max_s above g_min_s (did you swap them?)"
         )
-
-
-def _check_int(name: str, value: object, low: int, high: int, hint: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ParameterError(f"{name} must be an integer, got {_num(value)}; give an int in {low} .. {high}")
-    if not low <= value <= high:
-        raise ParameterError(f"{name}={_num(value)} is outside {low} .. {high}; {hint}")
 
 
 def _check_bits(bits: object, bits_per_device: object) -> None:
@@ -76,39 +58,6 @@ def _check_bits(bits: object, bits_per_device: object) -> None:
             f"bits_per_device={_num(bits_per_device)} exceeds bits={_num(bits)}: a device would hold more "
             f"levels than the weights use; use bits_per_device <= bits (did you swap them?)"
         )
-
-
-def _real_array(name: str, x: ArrayLike) -> NDArray[np.float64]:
-    """``x`` as a finite float64 array, or a ParameterError naming the first bad entry."""
-    if np.iscomplexobj(x):
-        raise ParameterError(f"{name} must be real, got a complex array; pass its real part")
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be an array of numbers, got {reprlib.repr(x)}") from None
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        idx = _index(np.argwhere(bad)[0])
-        count = _count(int(bad.sum()), "such entry", "such entries")
-        raise ParameterError(
-            f"{name}{idx} = {_num(arr[bad].flat[0])} is not finite ({count}); "
-            f"replace NaN and inf in {name} with finite values"
-        )
-    return arr
-
-
-def _num(x: object) -> str:
-    """repr of a Python or numpy scalar, without numpy 2's ``np.float64(...)`` wrapper."""
-    return repr(x.item() if isinstance(x, np.generic) else x)
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _index(idx: NDArray[np.intp]) -> str:
-    """``[i, j]`` of an index array; empty for a 0-d array's index."""
-    return "[" + ", ".join(str(int(i)) for i in idx) + "]" if len(idx) else ""
 
 
 def _weights(w: ArrayLike, w_max: float) -> NDArray[np.float64]:

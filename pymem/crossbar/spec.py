@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from pymem import devices
+from pymem.checks import check_finite, check_int, check_shape, real_array
 from pymem.constants import CELLS, SENSES, CellKind, SenseKind
 from pymem.devices.base import DeviceModel
 from pymem.devices.variability import Variability
@@ -34,22 +35,18 @@ from pymem.numeric import significant
 
 DEFAULT_READ_V = 0.1
 """Read amplitude for models without write thresholds (V)."""
+DEFAULT_READ_HOLD_S = 1e-6
+"""Shortest time each input vector of a transient read is held (s); longer when a TIA
+needs it to settle (:attr:`Crossbar.read_hold_s`)."""
 
 
 def _real_float_array(name: str, value: Any) -> NDArray[np.float64]:
-    """``value`` as a float array, or a ParameterError for complex or non-numeric entries."""
-    if np.iscomplexobj(value):
-        raise ParameterError(f"{name} must be real numbers, got complex values; pass their real part")
-    try:
-        return np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be an array of real numbers, got {value!r:.80}") from None
+    """``value`` as a new float array, or a ParameterError for complex or non-numeric entries."""
+    return np.array(real_array(name, value, finite=False))
 
 
 def _finite_nonneg(name: str, value: float) -> float:
-    if not (np.isfinite(value) and value >= 0):
-        raise ParameterError(f"{name} must be a finite resistance >= 0 ohm, got {value!r}")
-    return float(value)
+    return check_finite(name, value, 0.0, strict=False, phrase="a finite resistance >= 0 ohm")
 
 
 @dataclass(frozen=True)
@@ -77,8 +74,7 @@ class TIA:
             value = getattr(self, name)
             if name == "r_f_ohm" and value is None:
                 continue
-            if not (np.isfinite(value) and value > 0):
-                raise ParameterError(f"TIA {name} must be finite and > 0, got {value!r}")
+            check_finite(f"TIA {name}", value, 0.0, phrase="finite and > 0")
 
 
 def tia_feedback_ohm(v_sat_v: float, i_max_a: float) -> float:
@@ -112,10 +108,8 @@ class ADC:
     """Largest magnitude it converts (units of the quantity: A for currents, V for TIA outputs)."""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.bits, int) or not 1 <= self.bits <= 24:
-            raise ParameterError(f"ADC bits must be an integer in 1..24, got {self.bits!r}")
-        if not (np.isfinite(self.full_scale) and self.full_scale > 0):
-            raise ParameterError(f"ADC full_scale must be finite and > 0, got {self.full_scale!r}")
+        check_int("ADC bits", self.bits, 1, 24, phrase="an integer in 1..24")
+        check_finite("ADC full_scale", self.full_scale, 0.0, phrase="finite and > 0")
 
     @property
     def lsb(self) -> float:
@@ -143,9 +137,7 @@ class NMOS:
 
     def __post_init__(self) -> None:
         for name in ("vto_v", "kp_a_per_v2", "w_over_l", "v_gate_v"):
-            value = getattr(self, name)
-            if not (np.isfinite(value) and value > 0):
-                raise ParameterError(f"NMOS {name} must be finite and > 0, got {value!r}")
+            check_finite(f"NMOS {name}", getattr(self, name), 0.0, phrase="finite and > 0")
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,9 +191,7 @@ class Crossbar:
 
     def __post_init__(self) -> None:
         for name in ("rows", "cols"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+            check_int(name, getattr(self, name), 1, phrase="a positive integer")
         model = devices.get(self.model) if isinstance(self.model, str) else self.model
         if not isinstance(model, DeviceModel):
             raise ParameterError(f"model must be a DeviceModel or a registry name, got {self.model!r}")
@@ -217,8 +207,7 @@ class Crossbar:
             x = np.full(shape, float(model.x0))
         else:
             x = _real_float_array("states", self.states)
-            if x.shape != shape:
-                raise ParameterError(f"states has shape {x.shape}, expected (rows, cols) = {shape}")
+            check_shape("states", x, shape, "(rows, cols) = ")
         lo, hi = model.x_bounds
         bad = ~np.isfinite(x) | (x < lo) | (x > hi)
         if bad.any():
@@ -238,8 +227,7 @@ class Crossbar:
         object.__setattr__(self, "g_scale", scale)
         limit = self.read_limit_v
         v_read = min(0.5 * limit, DEFAULT_READ_V) if self.v_read is None else float(self.v_read)
-        if not (np.isfinite(v_read) and v_read > 0):
-            raise ParameterError(f"v_read must be a finite voltage > 0, got {self.v_read!r}")
+        check_finite("v_read", v_read, 0.0, phrase="a finite voltage > 0")
         self.check_read_voltage(v_read)
         object.__setattr__(self, "v_read", v_read)
         if self.tia.r_f_ohm is None:
@@ -301,6 +289,15 @@ class Crossbar:
         # a computed deck value (the hold time of reads): rounded, see pymem.numeric
         return significant(30.0 * noise_gain / (2 * np.pi * self.tia.gbw_hz))
 
+    @property
+    def read_hold_s(self) -> float:
+        """Default hold time per input vector of a transient read (s).
+
+        :data:`DEFAULT_READ_HOLD_S`, or :attr:`settle_time_s` when the sense
+        amplifiers need longer; the one default of reads, read decks and read energy.
+        """
+        return max(DEFAULT_READ_HOLD_S, self.settle_time_s)
+
     def with_states(self, states: ArrayLike) -> Crossbar:
         """A copy with new cell states."""
         return replace(self, states=np.asarray(states, dtype=float))
@@ -356,8 +353,7 @@ def random_crossbar(
     With ``variability``, each device also gets its own current scale (``g_scale``).
     """
     for name, value in (("rows", rows), ("cols", cols)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+        check_int(name, value, 1, phrase="a positive integer")
     m = devices.get(model) if isinstance(model, str) else model
     lo, hi = m.x_bounds
     rng = np.random.default_rng(seed)

@@ -24,8 +24,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from pymem import spice as nl
+from pymem.checks import require
 from pymem.devices.waveforms import Sine
 from pymem.errors import ParameterError
+
+__all__ = [
+    "BISECTION_MAX_STEPS",
+    "BISECTION_XTOL",
+    "CONDUCTANCE_RANGE_RTOL",
+    "STATE_LEAK_OHM",
+    "DeviceModel",
+    "require",
+]
 
 STATE_LEAK_OHM = 1e12
 """DC path of the state node: a 1e12 ohm resistor to ground in parallel with a
@@ -33,6 +43,14 @@ current source of x0 / 1e12 A (the Norton form of a leak to a source at
 ``x0``, without the extra node). It keeps the matrix regular and the
 operating point at ``x0``; with the 1 F capacitor its time constant is 1e12 s,
 so it never moves the state during a simulation."""
+BISECTION_MAX_STEPS = 200
+"""Most halvings of :meth:`DeviceModel.state_for_conductance` (more than the 53 bits of a
+double need: the loop stops on :data:`BISECTION_XTOL` first)."""
+BISECTION_XTOL = 1e-13
+"""Width of the final bisection bracket, as a fraction of the state range."""
+CONDUCTANCE_RANGE_RTOL = 1e-12
+"""Relative slack on the reachable conductance range: a target that far outside the
+conductance of a bound state is still accepted (round-off of the bound itself)."""
 
 
 class DeviceModel(ABC):
@@ -125,7 +143,7 @@ class DeviceModel(ABC):
         """State giving chord conductance ``g`` (S) at ``v_read`` (V): inverse of :meth:`conductance`.
 
         Solved by bisection over the state bounds (the conductance is monotonic
-        in the state for every model here), to 1e-12 of the state range.
+        in the state for every model here), to :data:`BISECTION_XTOL` of the state range.
 
         Raises
         ------
@@ -137,7 +155,7 @@ class DeviceModel(ABC):
         g_lo = float(self.conductance(lo, v_read))
         g_hi = float(self.conductance(hi, v_read))
         g_min, g_max = min(g_lo, g_hi), max(g_lo, g_hi)
-        bad = ~((g >= g_min * (1 - 1e-12)) & (g <= g_max * (1 + 1e-12)))
+        bad = ~((g >= g_min * (1 - CONDUCTANCE_RANGE_RTOL)) & (g <= g_max * (1 + CONDUCTANCE_RANGE_RTOL)))
         if np.any(bad):
             raise ParameterError(
                 f"target conductance {float(g[bad].ravel()[0])!r} S is outside what {self.name} reaches "
@@ -146,13 +164,13 @@ class DeviceModel(ABC):
         increasing = g_hi > g_lo
         a = np.full(g.shape, lo)
         b = np.full(g.shape, hi)
-        for _ in range(200):
+        for _ in range(BISECTION_MAX_STEPS):
             mid = 0.5 * (a + b)
             gm = self.conductance(mid, v_read)
             go_up = (gm < g) == increasing
             a = np.where(go_up, mid, a)
             b = np.where(go_up, b, mid)
-            if np.all(b - a < 1e-13 * (hi - lo)):
+            if np.all(b - a < BISECTION_XTOL * (hi - lo)):
                 break
         return 0.5 * (a + b)
 
@@ -188,9 +206,3 @@ class DeviceModel(ABC):
         ]
         comment = f"pymem {self.name} memristor: ports p n; state v(x)\n{self.citation}"
         return nl.subckt(self.subckt_name, ["p", "n"], body, params, comment=comment)
-
-
-def require(condition: bool, message: str) -> None:
-    """Raise :class:`ParameterError` with ``message`` unless ``condition``."""
-    if not condition:
-        raise ParameterError(message)

@@ -31,13 +31,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from pymem.constants import TEAM_WINDOWS, RModel, TeamWindow
 from pymem.devices import team_windows
-from pymem.devices.base import DeviceModel, require
+from pymem.devices.base import require
 from pymem.devices.team_windows import OWN_WINDOWS
 from pymem.devices.vteam import (
-    BOUND_GAP,
+    ThresholdModel,
     check_common_fields,
-    resistance_of,
-    spice_resistance,
     spice_threshold_rate,
     spice_window,
     threshold_rate,
@@ -73,7 +71,7 @@ xscaling=1.0e9 wt=4``, Xyce's defaults xon = aon = 0, xoff = aoff = 3 nm and IVR
 
 
 @dataclass(frozen=True)
-class TEAM(DeviceModel):
+class TEAM(ThresholdModel):
     """TEAM model; defaults are the TEAM set of Kvatinsky et al.'s reference Verilog-A.
 
     Rates, exponents, current thresholds and widths from the TEAM branch of
@@ -85,20 +83,10 @@ class TEAM(DeviceModel):
     also Xyce's MEMRISTOR level 2 defaults.
     """
 
-    r_on_ohm: float = 50.0
-    """ON (lowest) resistance, at w = w_on (ohm)."""
-    r_off_ohm: float = 1000.0
-    """OFF (highest) resistance, at w = w_off (ohm)."""
-    w_on_m: float = 0.0
-    """State variable bound w_on (x_on in the paper) of the ON end (m)."""
-    w_off_m: float = 3e-9
-    """State variable bound w_off (x_off in the paper) of the OFF end (m)."""
     k_on_m_per_s: float = -8e-13
     """Drift coefficient k_on of the ON (i < i_on) branch (m/s, < 0)."""
     k_off_m_per_s: float = 8e-13
     """Drift coefficient k_off of the OFF (i > i_off) branch (m/s, > 0)."""
-    alpha_on: float = 3.0
-    """Exponent alpha_on of the ON branch (dimensionless, >= 1)."""
     alpha_off: float = 3.0
     """Exponent alpha_off of the OFF branch (dimensionless, >= 1)."""
     i_on_a: float = -8.9e-6
@@ -143,14 +131,12 @@ class TEAM(DeviceModel):
 
     def __post_init__(self) -> None:
         check_common_fields(self, TEAM_WINDOWS)
-        require(
-            math.isfinite(self.i_off_a) and self.i_off_a > 0,
-            f"i_off_a must be > 0 A (TEAM needs i_on < 0 < i_off), got {self.i_off_a!r}",
-        )
-        require(
-            math.isfinite(self.i_on_a) and self.i_on_a < 0,
-            f"i_on_a must be < 0 A (TEAM needs i_on < 0 < i_off), got {self.i_on_a!r}; a positive "
-            "i_on (as printed in the 2011 reference code) makes the state drift at zero current",
+        self.check_thresholds(
+            "i_off_a",
+            "i_on_a",
+            "A",
+            "TEAM",
+            "a positive i_on (as printed in the 2011 reference code) makes the state drift at zero current",
         )
         self.check_window_fields()
         self.check_x0()
@@ -187,20 +173,6 @@ class TEAM(DeviceModel):
             )
 
     @property
-    def subckt_name(self) -> str:
-        tail = (
-            f"{self.window}{round(self.p)}"
-            if self.window in ("biolek", "joglekar", "prodromakis")
-            else self.window
-        )
-        clamp = "" if self.r_clamped else "_free"
-        return f"pymem_team_{self.r_model[:3]}_{tail}{clamp}"
-
-    @property
-    def x_bounds(self) -> tuple[float, float]:
-        return (0.0, 1.0)
-
-    @property
     def thresholds(self) -> tuple[float, float]:
         """Voltage thresholds ``(i_on R(x0), i_off R(x0))`` (V) at the initial state x0.
 
@@ -221,38 +193,16 @@ class TEAM(DeviceModel):
         return Sine(0.065, 1.0, cycles=1)
 
     @property
-    def width_m(self) -> float:
-        """State range w_off - w_on (m)."""
-        return self.w_off_m - self.w_on_m
-
-    @property
-    def k_off_per_s(self) -> float:
-        """Normalised k_off / (w_off - w_on) (1/s)."""
-        return self.k_off_m_per_s / self.width_m
-
-    @property
-    def k_on_per_s(self) -> float:
-        """Normalised k_on / (w_off - w_on) (1/s, < 0)."""
-        return self.k_on_m_per_s / self.width_m
-
-    @property
     def window_positions(self) -> tuple[float, float, float]:
         """Kvatinsky window's a_on, a_off and w_c in units of the state range (dimensionless)."""
         w = self.width_m
         return ((self.a_on_m - self.w_on_m) / w, (self.a_off_m - self.w_on_m) / w, self.w_c_m / w)
-
-    def resistance(self, x: ArrayLike) -> NDArray[np.float64]:
-        """R (ohm) at state ``x`` (clamped to [0, 1] if ``r_clamped``); broadcasts."""
-        return resistance_of(x, self.r_on_ohm, self.r_off_ohm, self.r_model, self.r_clamped)
 
     def window_value(self, x: ArrayLike, drive: ArrayLike) -> NDArray[np.float64]:
         """The window f(x) (dimensionless); ``drive`` (V or A) picks the branch by its sign."""
         if self.window in OWN_WINDOWS:
             return team_windows.window(x, drive, self.window, self.p, self.j, *self.window_positions)
         return window_of(x, drive, self.window, self.p, self.stop_layer)
-
-    def current(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
-        return np.asarray(v, dtype=float) / self.resistance(x)
 
     def dxdt(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
         i = self.current(v, x)
@@ -263,20 +213,7 @@ class TEAM(DeviceModel):
 
     # ----- SPICE -----------------------------------------------------------------
     def spice_params(self) -> dict[str, float]:
-        return {
-            "ron": self.r_on_ohm,
-            "roff": self.r_off_ohm,
-            "lam": significant(math.log(self.r_off_ohm / self.r_on_ohm)),
-            "koffn": self.k_off_per_s,
-            "konn": self.k_on_per_s,
-            "aoff": self.alpha_off,
-            "aon": self.alpha_on,
-            "ioff": self.i_off_a,
-            "ion": self.i_on_a,
-            "xlayer": self.stop_layer,
-            "xgap": BOUND_GAP,
-            **self._spice_window_params(),
-        }
+        return {**self.rate_params({"ioff": self.i_off_a, "ion": self.i_on_a}), **self._spice_window_params()}
 
     def _spice_window_params(self) -> dict[str, float]:
         if self.window == "prodromakis":
@@ -285,9 +222,6 @@ class TEAM(DeviceModel):
             a_on, a_off, w_c = self.window_positions
             return {"aonx": significant(a_on), "aoffx": significant(a_off), "wcx": significant(w_c)}
         return {}
-
-    def spice_current(self, v: str, x: str) -> str:
-        return f"{v}/{spice_resistance(x, self.r_model, self.r_clamped)}"
 
     def spice_dxdt(self, v: str, x: str) -> str:
         rate = spice_threshold_rate(f"({self.spice_current(v, x)})", "ioff", "ion")

@@ -237,8 +237,107 @@ def check_common_fields(m: SharedFields, windows: tuple[str, ...] = WINDOWS) -> 
     )
 
 
+POWER_WINDOWS = ("biolek", "joglekar", "prodromakis")
+"""Windows with a whole exponent ``p``, which the subcircuit writes in (and names)."""
+
+
 @dataclass(frozen=True)
-class VTEAM(DeviceModel):
+class ThresholdModel(DeviceModel):
+    """What VTEAM and TEAM share: the fields of R(x) and of the drift, and the code over them.
+
+    The normalised state ``x = (w - w_on)/(w_off - w_on)`` in [0, 1] (ON end at
+    0), R(x), the current ``v / R(x)``, the normalised rates, the SPICE
+    parameters of those and the subcircuit's name. The defaults are VTEAM's;
+    TEAM overrides its own. A subclass adds its thresholds and the fields
+    ``r_model``, ``window``, ``p`` and ``stop_layer`` (after these, so that each
+    model keeps its field order).
+    """
+
+    r_on_ohm: float = 50.0
+    """ON (lowest) resistance, at w = w_on (ohm)."""
+    r_off_ohm: float = 1000.0
+    """OFF (highest) resistance, at w = w_off (ohm)."""
+    w_on_m: float = 0.0
+    """State variable bound w_on (x_on in the TEAM paper) of the ON end (m)."""
+    w_off_m: float = 3e-9
+    """State variable bound w_off (x_off in the TEAM paper) of the OFF end (m); the film
+    thickness D when w_on = 0."""
+    k_on_m_per_s: float = -10.0
+    """Drift coefficient k_on of the ON (v < v_on) branch (m/s, < 0)."""
+    k_off_m_per_s: float = 5e-4
+    """Drift coefficient k_off of the OFF (v > v_off) branch (m/s, > 0)."""
+    alpha_on: float = 3.0
+    """Exponent alpha_on of the ON branch (dimensionless, >= 1)."""
+    alpha_off: float = 1.0
+    """Exponent alpha_off of the OFF branch (dimensionless, >= 1)."""
+
+    r_clamped: ClassVar[bool] = True
+    """R(x) of the state clamped to [0, 1]; TEAM makes it a field."""
+
+    def check_thresholds(self, off: str, on: str, unit: str, model: str, on_hint: str) -> None:
+        """Require the fields ``on < 0 < off`` (``unit``); ``on_hint`` ends the ON field's message."""
+        need = f"({model} needs {on.rsplit('_', 1)[0]} < 0 < {off.rsplit('_', 1)[0]})"
+        u_off, u_on = getattr(self, off), getattr(self, on)
+        require(math.isfinite(u_off) and u_off > 0, f"{off} must be > 0 {unit} {need}, got {u_off!r}")
+        require(math.isfinite(u_on) and u_on < 0, f"{on} must be < 0 {unit} {need}, got {u_on!r}; {on_hint}")
+
+    @property
+    def subckt_name(self) -> str:
+        """``pymem_{name}_{lin|exp}_{window}``: a power window with its whole exponent, and
+        ``_free`` when R(x) is of the unclamped state."""
+        window: str = self.window  # type: ignore[attr-defined]
+        tail = f"{window}{round(self.p)}" if window in POWER_WINDOWS else window  # type: ignore[attr-defined]
+        clamp = "" if self.r_clamped else "_free"
+        return f"pymem_{self.name}_{self.r_model[:3]}_{tail}{clamp}"  # type: ignore[attr-defined]
+
+    @property
+    def x_bounds(self) -> tuple[float, float]:
+        return (0.0, 1.0)
+
+    @property
+    def width_m(self) -> float:
+        """State range w_off - w_on (m)."""
+        return self.w_off_m - self.w_on_m
+
+    @property
+    def k_off_per_s(self) -> float:
+        """Normalised k_off / (w_off - w_on) (1/s)."""
+        return self.k_off_m_per_s / self.width_m
+
+    @property
+    def k_on_per_s(self) -> float:
+        """Normalised k_on / (w_off - w_on) (1/s, < 0)."""
+        return self.k_on_m_per_s / self.width_m
+
+    def resistance(self, x: ArrayLike) -> NDArray[np.float64]:
+        """R (ohm) at state ``x`` (clamped to [0, 1] if ``r_clamped``); broadcasts."""
+        r_model: str = self.r_model  # type: ignore[attr-defined]
+        return resistance_of(x, self.r_on_ohm, self.r_off_ohm, r_model, self.r_clamped)
+
+    def current(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
+        return np.asarray(v, dtype=float) / self.resistance(x)
+
+    def rate_params(self, thresholds: dict[str, float]) -> dict[str, float]:
+        """Subcircuit parameters of R(x) and the drift, with the model's ``thresholds`` (SI)."""
+        return {
+            "ron": self.r_on_ohm,
+            "roff": self.r_off_ohm,
+            "lam": significant(math.log(self.r_off_ohm / self.r_on_ohm)),
+            "koffn": self.k_off_per_s,
+            "konn": self.k_on_per_s,
+            "aoff": self.alpha_off,
+            "aon": self.alpha_on,
+            **thresholds,
+            "xlayer": self.stop_layer,  # type: ignore[attr-defined]
+            "xgap": BOUND_GAP,
+        }
+
+    def spice_current(self, v: str, x: str) -> str:
+        return f"{v}/{spice_resistance(x, self.r_model, self.r_clamped)}"  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class VTEAM(ThresholdModel):
     """VTEAM model; defaults are the VTEAM set of Kvatinsky's reference code.
 
     Defaults: the Technion/ASIC2 reference Verilog-A memristor model (VTEAM
@@ -249,22 +348,6 @@ class VTEAM(DeviceModel):
     v_on = -0.2 V, v_off = 0.02 V, w_on = 0, w_off = 3 nm.
     """
 
-    r_on_ohm: float = 50.0
-    """ON (lowest) resistance, at w = w_on (ohm)."""
-    r_off_ohm: float = 1000.0
-    """OFF (highest) resistance, at w = w_off (ohm)."""
-    w_on_m: float = 0.0
-    """State variable bound w_on of the ON end (m)."""
-    w_off_m: float = 3e-9
-    """State variable bound w_off of the OFF end (m); the film thickness D when w_on = 0."""
-    k_on_m_per_s: float = -10.0
-    """Drift coefficient k_on of the ON (v < v_on) branch (m/s, < 0)."""
-    k_off_m_per_s: float = 5e-4
-    """Drift coefficient k_off of the OFF (v > v_off) branch (m/s, > 0)."""
-    alpha_on: float = 3.0
-    """Exponent alpha_on of the ON branch (dimensionless, >= 1)."""
-    alpha_off: float = 1.0
-    """Exponent alpha_off of the OFF branch (dimensionless, >= 1)."""
     v_on_v: float = -0.2
     """ON (SET) threshold voltage v_on (V, < 0)."""
     v_off_v: float = 0.02
@@ -295,27 +378,12 @@ class VTEAM(DeviceModel):
 
     def __post_init__(self) -> None:
         check_common_fields(self)
-        require(
-            math.isfinite(self.v_off_v) and self.v_off_v > 0,
-            f"v_off_v must be > 0 V (VTEAM needs v_on < 0 < v_off), got {self.v_off_v!r}",
-        )
-        require(
-            math.isfinite(self.v_on_v) and self.v_on_v < 0,
-            f"v_on_v must be < 0 V (VTEAM needs v_on < 0 < v_off), got {self.v_on_v!r}; "
-            "give the ON threshold as a negative voltage",
+        self.check_thresholds(
+            "v_off_v", "v_on_v", "V", "VTEAM", "give the ON threshold as a negative voltage"
         )
         self.check_x0()
 
     # ----- equations (numpy) -----------------------------------------------------
-    @property
-    def subckt_name(self) -> str:
-        tail = f"biolek{round(self.p)}" if self.window == "biolek" else self.window
-        return f"pymem_vteam_{self.r_model[:3]}_{tail}"
-
-    @property
-    def x_bounds(self) -> tuple[float, float]:
-        return (0.0, 1.0)
-
     def demo_drive(self) -> Sine:
         """A 1 V, 2 MHz sine: the positive half (250 ns) outlasts the 122 ns OFF switch."""
         return Sine(1.0, 2e6, cycles=1)
@@ -325,28 +393,6 @@ class VTEAM(DeviceModel):
         """``(v_on, v_off)`` in V."""
         return (self.v_on_v, self.v_off_v)
 
-    @property
-    def width_m(self) -> float:
-        """State range w_off - w_on (m)."""
-        return self.w_off_m - self.w_on_m
-
-    @property
-    def k_off_per_s(self) -> float:
-        """Normalised k_off / (w_off - w_on) (1/s)."""
-        return self.k_off_m_per_s / self.width_m
-
-    @property
-    def k_on_per_s(self) -> float:
-        """Normalised k_on / (w_off - w_on) (1/s, < 0)."""
-        return self.k_on_m_per_s / self.width_m
-
-    def resistance(self, x: ArrayLike) -> NDArray[np.float64]:
-        """R (ohm) at state ``x`` (clamped to [0, 1]); broadcasts."""
-        return resistance_of(x, self.r_on_ohm, self.r_off_ohm, self.r_model)
-
-    def current(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
-        return np.asarray(v, dtype=float) / self.resistance(x)
-
     def dxdt(self, v: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
         rate = threshold_rate(
             v, self.v_off_v, self.v_on_v, self.k_off_per_s, self.k_on_per_s, self.alpha_off, self.alpha_on
@@ -355,22 +401,7 @@ class VTEAM(DeviceModel):
 
     # ----- SPICE -----------------------------------------------------------------
     def spice_params(self) -> dict[str, float]:
-        return {
-            "ron": self.r_on_ohm,
-            "roff": self.r_off_ohm,
-            "lam": significant(math.log(self.r_off_ohm / self.r_on_ohm)),
-            "koffn": self.k_off_per_s,
-            "konn": self.k_on_per_s,
-            "aoff": self.alpha_off,
-            "aon": self.alpha_on,
-            "voff": self.v_off_v,
-            "von": self.v_on_v,
-            "xlayer": self.stop_layer,
-            "xgap": BOUND_GAP,
-        }
-
-    def spice_current(self, v: str, x: str) -> str:
-        return f"{v}/{spice_resistance(x, self.r_model)}"
+        return self.rate_params({"voff": self.v_off_v, "von": self.v_on_v})
 
     def spice_dxdt(self, v: str, x: str) -> str:
         rate = spice_threshold_rate(v, "voff", "von")

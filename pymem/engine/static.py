@@ -35,6 +35,16 @@ from pymem.engine.stamps import branch_matrix, nmos_level1
 from pymem.engine.stamps import stamps as _stamps
 from pymem.errors import NewtonConvergenceError, ParameterError, SimulationError
 
+VOLTAGE_SCALE_FLOOR_V = 1e-30
+"""Smallest voltage scale of Newton's relative convergence test (V): keeps the test
+``|dv| <= CONVERGENCE_TOL * max |v|`` defined when every node sits at 0 V."""
+DIFF_STEP_REL = 1e-6
+"""Step of the central difference that gives a device's small-signal conductance,
+relative to the voltage across it: small against the I-V curvature, large against
+round-off (about 1e-10 relative error)."""
+DIFF_STEP_FLOOR_V = 1e-3
+"""Voltage below which that step stops shrinking (V): the step is at least
+``DIFF_STEP_REL * DIFF_STEP_FLOOR_V`` = 1 nV, so a cell at 0 V still gets a slope."""
 _NEWTON_MAX_ITER = 100
 _CHUNK = 64
 
@@ -251,7 +261,9 @@ class CrossbarSolver:
         for iterations in range(1, max_iterations + 1):  # noqa: B007 (returned below)
             inj, jac = self._branch_stamps(full_v)
             dv = newton_step(jac, lin @ full_v + inj - rhs_sense)
-            if np.max(np.abs(dv)) <= CONVERGENCE_TOL * max(float(np.max(np.abs(full_v))), 1e-30):
+            if np.max(np.abs(dv)) <= CONVERGENCE_TOL * max(
+                float(np.max(np.abs(full_v))), VOLTAGE_SCALE_FLOOR_V
+            ):
                 break
         else:
             inj, _ = self._branch_stamps(full_v)
@@ -343,7 +355,7 @@ class CrossbarSolver:
         a, b, x, k = t.wl.ravel(), t.mid.ravel(), xb.states.ravel(), xb.g_scale.ravel()
         vd = full_v[a] - full_v[b]
         i_d = k * xb.device.current(vd, x)
-        h = 1e-6 * np.maximum(np.abs(vd), 1e-3)
+        h = DIFF_STEP_REL * np.maximum(np.abs(vd), DIFF_STEP_FLOOR_V)
         g = k * (xb.device.current(vd + h, x) - xb.device.current(vd - h, x)) / (2 * h)
         inj = np.zeros(t.n)
         np.add.at(inj, a, i_d)

@@ -17,10 +17,12 @@ sensing) or ``Xtia{j}`` with ``Rf{j}`` (TIA).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from pymem import spice as nl
 from pymem.circuit.array import ArrayCircuit, array_circuit
@@ -34,6 +36,19 @@ NMOS_MODEL = "pymem_nmos"
 READ_OPTIONS = {"reltol": 1e-9, "abstol": 1e-18, "vntol": 1e-12}
 """Tolerances of reads: ngspice's Newton stops when updates fall below
 reltol * |v| + vntol, so these make its outputs exact to about 1e-9."""
+READ_PRINT_STEPS = 10
+"""Output points per hold of a read deck: its ``.tran`` print step is ``t_read_s / 10``."""
+READ_MAX_STEPS = 4
+"""ngspice's largest time step in a read deck is ``t_read_s / 4``: at least four steps per
+hold, so a settling TIA output is followed."""
+NMOS_LENGTH_M = 1e-5
+"""Channel length of the access transistor (m); its width is ``w_over_l`` times this."""
+NMOS_PHI_V = 0.6
+"""Surface potential of the level-1 NMOS (V): ngspice's default, written out (no body
+effect with gamma = 0, so it does not change the current)."""
+READ_EDGE_S = 1e-9
+"""Input transition time of read decks (s): each vector's PWL edge; read energy
+(:func:`pymem.ops.energy.mvm_energy`) leaves it out of the hold."""
 
 
 def opamp_subckt(tia: TIA) -> str:
@@ -46,7 +61,7 @@ def opamp_subckt(tia: TIA) -> str:
     body = [
         "Gin 0 p inp inn 1",
         "Rp p 0 {gain}",
-        "Cp p 0 {1/(6.283185307179586*gbw)}",
+        f"Cp p 0 {{1/({math.tau!r}*gbw)}}",
         nl.bsource("Bout", "out", "0", "min(max(v(p),-vsat),vsat)", kind="V"),
     ]
     params = {"gain": tia.gain, "gbw": tia.gbw_hz, "vsat": tia.v_sat_v}
@@ -63,7 +78,7 @@ def nmos_model_line(m: NMOS) -> str:
     """``.model`` line of the access transistor: ngspice's level-1 NMOS, no body effect."""
     return (
         f".model {NMOS_MODEL} nmos level=1 vto={nl.fmt(m.vto_v)} kp={nl.fmt(m.kp_a_per_v2)} "
-        "gamma=0 lambda=0 phi=0.6"
+        f"gamma=0 lambda=0 phi={NMOS_PHI_V!r}"
     )
 
 
@@ -90,6 +105,31 @@ def source_node(xb: Crossbar, i: int) -> str:
 def state_vector(i: int, j: int) -> str:
     """Name of the vector holding the state of cell (i, j)."""
     return f"v(xm{i}_{j}.x)"
+
+
+def cell_states(
+    res: Mapping[str, ArrayLike], rows: int, cols: int, at: int | slice | NDArray[np.intp] = -1
+) -> NDArray[np.float64]:
+    """Every cell's state read out of a simulation result's state vectors (state units).
+
+    Parameters
+    ----------
+    res : mapping
+        Vector name to samples, as ngspice returns them (:func:`state_vector` names).
+    rows, cols : int
+        Array size.
+    at : int, slice or index array
+        Which time point(s): the default -1 is the end of the run.
+
+    Returns
+    -------
+    ndarray
+        Shape (rows, cols) for one time point; (k, rows, cols) for k of them.
+    """
+    x = np.array(
+        [[np.asarray(res[state_vector(i, j)])[at] for j in range(cols)] for i in range(rows)], dtype=float
+    )
+    return x if x.ndim == 2 else np.moveaxis(x, -1, 0)
 
 
 def read_times(n_vectors: int, t_read_s: float) -> np.ndarray:
@@ -129,7 +169,7 @@ def array_lines(xb: Crossbar, periphery: bool = True, circuit: ArrayCircuit | No
     gs = [[f" gscale={k!r}" for k in row] for row in xb.g_scale.tolist()] if varied else None
     r_row = nl.positive(xb.r_row_ohm, "r_row_ohm") if arr.row_wires is not None else ""
     r_col = nl.positive(xb.r_col_ohm, "r_col_ohm") if arr.col_wires is not None else ""
-    width = nl.fmt(10e-6 * xb.nmos.w_over_l)
+    width = nl.fmt(NMOS_LENGTH_M * xb.nmos.w_over_l)
     wl, bl, mid = arr.wl.tolist(), arr.bl.tolist(), arr.mid.tolist()
     below_last = arr.out.tolist()
     cols = range(C)
@@ -149,7 +189,7 @@ def array_lines(xb: Crossbar, periphery: bool = True, circuit: ArrayCircuit | No
             for j in cols:
                 m = nm[mid[i][j]]
                 lines.append(f"Xm{i}_{j} {wl_i[j]} {m} {name} x0={x_i[j]!r}{g_i[j]}")
-                lines.append(f"Mt{i}_{j} {m} g{i} {bl_i[j]} 0 {NMOS_MODEL} w={width} l=1e-05")
+                lines.append(f"Mt{i}_{j} {m} g{i} {bl_i[j]} 0 {NMOS_MODEL} w={width} l={NMOS_LENGTH_M!r}")
         else:
             lines += [f"Xm{i}_{j} {wl_i[j]} {bl_i[j]} {name} x0={x_i[j]!r}{g_i[j]}" for j in cols]
     if not periphery:
@@ -171,7 +211,7 @@ def read_deck(
     xb: Crossbar,
     v: ArrayLike,
     t_read_s: float | None = None,
-    t_edge_s: float = 1e-9,
+    t_edge_s: float = READ_EDGE_S,
     title: str | None = None,
 ) -> str:
     """A transient deck that applies each input vector for ``t_read_s`` and holds it.
@@ -184,8 +224,8 @@ def read_deck(
         Read voltages (V); vector k is applied from ``k t_read_s`` (after an
         edge of ``t_edge_s``) to ``(k + 1) t_read_s``, when it is sampled.
     t_read_s, t_edge_s : float
-        Hold time per vector (default 1 us, or longer when a TIA needs it to
-        settle: ``xb.settle_time_s``, as :func:`pymem.ops.mvm.mvm` uses) and
+        Hold time per vector (default ``xb.read_hold_s``: 1 us, or longer when
+        a TIA needs it to settle, as :func:`pymem.ops.mvm.mvm` uses) and
         input transition time (s).
     title : str, optional
         First line of the deck.
@@ -198,7 +238,7 @@ def read_deck(
     """
     batch = xb.check_inputs(v)
     if t_read_s is None:
-        t_read_s = max(1e-6, xb.settle_time_s)
+        t_read_s = xb.read_hold_s
     if not (t_edge_s > 0 and t_read_s > 2 * t_edge_s):
         raise ParameterError(
             f"need 0 < t_edge_s < t_read_s / 2, got t_edge_s={t_edge_s!r}, t_read_s={t_read_s!r}"
@@ -220,7 +260,7 @@ def read_deck(
     lines += array_lines(xb)
     lines.append(nl.options(**READ_OPTIONS))
     stop = n * t_read_s
-    lines.append(nl.tran(t_read_s / 10, stop, 0.0, t_read_s / 4, uic=True))
+    lines.append(nl.tran(t_read_s / READ_PRINT_STEPS, stop, 0.0, t_read_s / READ_MAX_STEPS, uic=True))
     # what plain `ngspice -b deck.cir` prints: the column outputs
     outputs = [f"i(vsense{j})" if xb.sense == "ideal" else f"v(c{j}_vo)" for j in range(xb.cols)]
     lines += [".print tran " + " ".join(outputs[k : k + 8]) for k in range(0, len(outputs), 8)]

@@ -29,10 +29,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from pymem import backends
+from pymem.backends.result import source_energy_steps
+from pymem.checks import check_finite, check_int
 from pymem.crossbar.spec import Crossbar
-from pymem.errors import PeripheryParameterError
+from pymem.errors import ParameterError, PeripheryParameterError
 from pymem.netlist import crossbar as xnet
 from pymem.ops import published as pub
+from pymem.ops.mvm import MVMResult
 
 FP32_MULT_J = pub.FP32_MULT_J
 FP32_ADD_J = pub.FP32_ADD_J
@@ -79,17 +82,13 @@ class Periphery:
     """Duration of one read (s)."""
 
     def __post_init__(self) -> None:
-        b = self.adc_bits
-        if isinstance(b, bool) or not isinstance(b, int | np.integer) or not 1 <= b <= 16:
-            raise PeripheryParameterError(f"adc_bits must be an integer in 1..16, got {b!r}")
+        err = PeripheryParameterError
+        check_int("adc_bits", self.adc_bits, 1, 16, phrase="an integer in 1..16", error=err)
         for name in ("adc_rate_hz", "adc_fom_j", "t_read_s"):
-            value = getattr(self, name)
-            if not (isinstance(value, int | float) and np.isfinite(value) and value > 0):
-                raise PeripheryParameterError(f"{name} must be a positive finite number, got {value!r}")
+            check_finite(name, getattr(self, name), 0.0, phrase="a positive finite number", error=err)
         for name in ("dac_power_w", "tia_power_w"):
             value = getattr(self, name)
-            if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0):
-                raise PeripheryParameterError(f"{name} must be a finite number >= 0, got {value!r}")
+            check_finite(name, value, 0.0, strict=False, phrase="a finite number >= 0", error=err)
 
 
 def periphery_energy(rows: int, cols: int, p: Periphery = Periphery()) -> dict[str, float]:
@@ -103,8 +102,7 @@ def periphery_energy(rows: int, cols: int, p: Periphery = Periphery()) -> dict[s
         (one ADC converting every column in turn).
     """
     for name, n in (("rows", rows), ("cols", cols)):
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-            raise PeripheryParameterError(f"{name} must be a positive integer, got {n!r}")
+        check_int(name, n, 1, phrase="a positive integer", error=PeripheryParameterError)
     return {
         "dac_j": rows * p.dac_power_w * p.t_read_s,
         "tia_j": cols * p.tia_power_w * p.t_read_s,
@@ -130,8 +128,9 @@ def energy_breakdown(array_j: float, rows: int, cols: int, p: Periphery = Periph
         ``digital`` (:func:`digital_energy_per_mac`), ``ratio`` {compute, sram, dram}: digital over analog
         per MAC, ``assumptions``.
     """
-    if not (np.isfinite(array_j) and array_j >= 0):
-        raise PeripheryParameterError(f"array energy must be finite and >= 0 J, got {array_j!r}")
+    check_finite(
+        "array energy", array_j, 0.0, strict=False, phrase="finite and >= 0 J", error=PeripheryParameterError
+    )
     per = periphery_energy(rows, cols, p)
     parts = {"array": float(array_j), "dac": per["dac_j"], "tia": per["tia_j"], "adc": per["adc_j"]}
     total = sum(parts.values())
@@ -158,8 +157,7 @@ def solver_array_energy(xb: Crossbar, v: ArrayLike, t_read_s: float) -> float:
     """
     from pymem.engine.static import CrossbarSolver
 
-    if not (np.isfinite(t_read_s) and t_read_s > 0):
-        raise PeripheryParameterError(f"t_read_s must be a positive finite number, got {t_read_s!r}")
+    check_finite("t_read_s", t_read_s, 0.0, phrase="a positive finite number", error=PeripheryParameterError)
     vec = np.asarray(v, dtype=float)
     nodes = CrossbarSolver(xb).node_voltages(vec)
     cell = xb.conductances() * (nodes["wl"] - nodes["bl"])
@@ -170,10 +168,13 @@ def mvm_energy(
     xb: Crossbar,
     v: ArrayLike,
     t_read_s: float | None = None,
-    t_edge_s: float = 1e-9,
+    t_edge_s: float = xnet.READ_EDGE_S,
     sim_backend: backends.BackendName = "shared",
 ) -> dict[str, Any]:
     """Energy the drivers deliver for each input vector of an ngspice read (``sim_backend`` runs it).
+
+    To reuse a read already run (``mvm(..., backend="ngspice")``) instead of
+    running ngspice again, call :func:`read_energy` on its result.
 
     Returns
     -------
@@ -183,16 +184,50 @@ def mvm_energy(
         a DRAM weight fetch), ``digital_breakdown``, ``t_read_s`` and ``macs``.
     """
     batch = xb.check_inputs(v)
-    hold = max(1e-6, xb.settle_time_s) if t_read_s is None else t_read_s
+    hold = xb.read_hold_s if t_read_s is None else t_read_s
     res = backends.run(xnet.read_deck(xb, batch, t_read_s=hold, t_edge_s=t_edge_s), backend=sim_backend)
+    return _read_energy(xb, res, batch.shape[0], hold, t_edge_s)
+
+
+def read_energy(xb: Crossbar, read: MVMResult) -> dict[str, Any]:
+    """The energy of :func:`mvm_energy` from an ngspice read already run: no new simulation.
+
+    Parameters
+    ----------
+    xb : Crossbar
+        The array that was read.
+    read : MVMResult
+        The result of ``mvm(xb, v, backend="ngspice")`` (it keeps ngspice's vectors).
+
+    Returns
+    -------
+    dict
+        As :func:`mvm_energy`.
+
+    Raises
+    ------
+    ParameterError
+        If ``read`` is not an ngspice read (the solver and ideal backends have no source currents).
+    """
+    sim = read.extra.get("sim_result")
+    if read.backend != "ngspice" or not isinstance(sim, backends.SimResult):
+        raise ParameterError(
+            f"read_energy needs an ngspice read, got a {read.backend!r} one; "
+            "read with mvm(..., backend='ngspice') or call mvm_energy"
+        )
+    return _read_energy(xb, sim, read.v.shape[0], read.extra["t_read_s"], read.extra["t_edge_s"])
+
+
+def _read_energy(
+    xb: Crossbar, res: backends.SimResult, n_vectors: int, hold: float, t_edge_s: float
+) -> dict[str, Any]:
+    """Per-vector driver energy of an ngspice read deck's result (see :func:`mvm_energy`)."""
     t = res["time"]
-    power = np.zeros_like(t)
-    for i in range(xb.rows):
-        power += -res.v(xnet.source_node(xb, i)) * res.i(f"vin{i}")
+    steps = source_energy_steps(res, {f"vin{i}" for i in range(xb.rows)})
     # cumulative energy, read at the window ends by interpolation (the power is flat there)
-    cumulative = np.concatenate([[0.0], np.cumsum(0.5 * (power[1:] + power[:-1]) * np.diff(t))])
-    starts = hold * np.arange(batch.shape[0]) + t_edge_s
-    ends = hold * np.arange(1, batch.shape[0] + 1)
+    cumulative = np.concatenate([[0.0], np.cumsum(np.sum(list(steps.values()), axis=0))])
+    starts = hold * np.arange(n_vectors) + t_edge_s
+    ends = hold * np.arange(1, n_vectors + 1)
     energies = (np.interp(ends, t, cumulative) - np.interp(starts, t, cumulative)).tolist()
     macs = xb.rows * xb.cols
     digital = digital_energy_per_mac()

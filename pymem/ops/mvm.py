@@ -51,7 +51,10 @@ class MVMResult:
     states_after : ndarray, shape (rows, cols) or None
         Device states at the end of an ngspice read.
     extra : dict
-        Backend details (ngspice log and solver used, Newton iterations, ...).
+        Backend details (ngspice log and solver used, Newton iterations, ...); an
+        ngspice read also keeps ``sim_result`` (ngspice's vectors), ``t_read_s`` and
+        ``t_edge_s``, so :func:`pymem.ops.energy.read_energy` and
+        :func:`compare_solver_with_ngspice` reuse it instead of running ngspice again.
     read_disturb_estimate : float
         Largest state change the read may cause in any cell, estimated from the
         model's ``dxdt`` (see :func:`read_disturb_estimate`), fraction of the state range.
@@ -112,8 +115,8 @@ def mvm(
         Read voltages (V), each below the device's write threshold.
     backend : {"ngspice", "solver", "ideal"}
     t_read_s : float, optional
-        Hold time per vector in the ngspice transient (s); default 1 us, or
-        longer when a TIA needs it to settle (``xbar.settle_time_s``).
+        Hold time per vector in the ngspice transient (s); default
+        ``xbar.read_hold_s``: 1 us, or longer when a TIA needs it to settle.
     sim_backend : {"shared", "batch"}
         ngspice backend for ``backend="ngspice"``.
     timeout : float, optional
@@ -138,7 +141,7 @@ def mvm(
     if backend not in MVM_BACKENDS:
         raise ParameterError(f"unknown MVM backend {backend!r}; choose one of {MVM_BACKENDS}")
     batch = xbar.check_inputs(v)
-    hold = max(1e-6, xbar.settle_time_s) if t_read_s is None else t_read_s
+    hold = xbar.read_hold_s if t_read_s is None else t_read_s
     if not (np.isfinite(hold) and hold > 0):
         raise ParameterError(f"t_read_s must be a finite time > 0 s, got {t_read_s!r}")
     disturb = read_disturb_estimate(xbar.device, xbar.states, batch, hold)
@@ -230,7 +233,7 @@ def _ngspice_read(
     xbar: Crossbar, batch: NDArray[np.float64], t_read_s: float, sim_backend: str, timeout: float | None
 ) -> tuple[NDArray, NDArray | None, NDArray, dict[str, Any]]:
     t0 = time.perf_counter()
-    deck = xnet.read_deck(xbar, batch, t_read_s=t_read_s)
+    deck = xnet.read_deck(xbar, batch, t_read_s=t_read_s, t_edge_s=xnet.READ_EDGE_S)
     t_deck = time.perf_counter() - t0
     res = backends.run(deck, backend=sim_backend, timeout=timeout)  # type: ignore[arg-type]
     t1 = time.perf_counter()
@@ -250,18 +253,9 @@ def _ngspice_read(
         v_out = np.stack([res.v(f"c{j}_vo")[idx] for j in cols], axis=1)
         y = -v_out / xbar.tia.r_f_ohm
     # states of every cell at every sample time, shape (batch, rows, cols)
-    states = np.stack(
-        [np.stack([res[xnet.state_vector(i, j)][idx] for j in cols], axis=1) for i in range(xbar.rows)],
-        axis=1,
-    )
-    states_after = np.array(
-        [[res[xnet.state_vector(i, j)][-1] for j in cols] for i in range(xbar.rows)], dtype=float
-    )
-    change = max(
-        float(np.max(np.abs(res[xnet.state_vector(i, j)] - xbar.states[i, j])))
-        for i in range(xbar.rows)
-        for j in cols
-    )
+    states = xnet.cell_states(res, xbar.rows, xbar.cols, idx)
+    states_after = xnet.cell_states(res, xbar.rows, xbar.cols)
+    change = float(np.max(np.abs(xnet.cell_states(res, xbar.rows, xbar.cols, slice(None)) - xbar.states)))
     extra = {
         "deck_seconds": t_deck,
         "ngspice_seconds": res.ngspice_seconds,
@@ -270,12 +264,19 @@ def _ngspice_read(
         "time_points": int(time_axis.size),
         "states_at_samples": states,
         "state_change_max": change / xbar.device.x_range,
+        "t_read_s": t_read_s,
+        "t_edge_s": xnet.READ_EDGE_S,
+        "sim_result": res,
     }
     return y, v_out, states_after, extra
 
 
 def compare_solver_with_ngspice(
-    xbar: Crossbar, v: ArrayLike, t_read_s: float | None = None, sim_backend: backends.BackendName = "shared"
+    xbar: Crossbar,
+    v: ArrayLike,
+    t_read_s: float | None = None,
+    sim_backend: backends.BackendName = "shared",
+    reference: MVMResult | None = None,
 ) -> float:
     """Largest relative difference between the solver and an ngspice read of the same inputs.
 
@@ -283,9 +284,26 @@ def compare_solver_with_ngspice(
     had when it sampled that vector, so a read that nudges a threshold-less
     device (HP) is compared at the same instant, not against the states
     before the read.
+
+    ``reference``, an ngspice read of ``v`` already run (``mvm(xbar, v,
+    backend="ngspice")``), is used instead of running ngspice again; then
+    ``t_read_s`` and ``sim_backend`` are not used.
+
+    Raises
+    ------
+    ParameterError
+        If ``reference`` is not an ngspice read of ``v``.
     """
     batch = xbar.check_inputs(v)
-    ng = mvm(xbar, batch, backend="ngspice", t_read_s=t_read_s, sim_backend=sim_backend)
+    if reference is None:
+        ng = mvm(xbar, batch, backend="ngspice", t_read_s=t_read_s, sim_backend=sim_backend)
+    elif reference.backend != "ngspice" or not np.array_equal(reference.v, batch):
+        raise ParameterError(
+            f"reference must be an ngspice read of these inputs, got a {reference.backend!r} read of "
+            f"shape {reference.v.shape}; pass mvm(xbar, v, backend='ngspice') or no reference"
+        )
+    else:
+        ng = reference
     states = ng.extra["states_at_samples"]
     y = np.stack(
         [CrossbarSolver(xbar.with_states(states[k])).solve(batch[k]).y[0] for k in range(batch.shape[0])]

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pymem import backends
+from pymem.backends.result import source_energy
 from pymem.circuit.write import Cells, WriteCircuit, selected_columns, write_circuit
 from pymem.constants import WRITE_BACKENDS, WriteBackend, WriteScheme, WriteTolerance
 from pymem.crossbar.spec import Crossbar
@@ -75,43 +76,6 @@ class WriteResult:
     disturb_mean: float
     energy_j: float
     seconds: float
-
-
-def source_energy(res: backends.SimResult) -> float:
-    """Energy delivered by every independent voltage source of a transient (J).
-
-    A source's branch current in ngspice flows from its + node through it to
-    its - node, so the power it delivers is -v i. Voltage and current are each
-    taken as linear between ngspice's time points, so a step of length h adds
-    h/6 (2 v0 i0 + v0 i1 + v1 i0 + 2 v1 i1): exact for a resistive load on a
-    PWL edge, where the trapezoid of the product v i overstates it
-    (docs/write-tolerances.md measured 1e-4 to 5e-4 of the energy).
-    """
-    t = res["time"]
-    h = np.diff(t)
-    total = 0.0
-    for name, current in res.items():
-        if name.startswith("i(v") and "." not in name:
-            v = _source_node_voltage(res, name[2:-1])
-            if v is not None:
-                i = -np.asarray(current, dtype=float)
-                v0, v1, i0, i1 = v[:-1], v[1:], i[:-1], i[1:]
-                total += float(np.sum(h / 6 * (2 * v0 * i0 + v0 * i1 + v1 * i0 + 2 * v1 * i1)))
-    return total
-
-
-def _source_node_voltage(res: backends.SimResult, src: str) -> NDArray[np.float64] | None:
-    deck_line = next((ln for ln in res.deck.splitlines() if ln.split(" ", 1)[0].lower() == src), None)
-    if deck_line is None:
-        return None
-    node = deck_line.split()[1].lower()
-    return res.v(node) if node != "0" else None
-
-
-def _states(res: backends.SimResult, xb: Crossbar, index: int = -1) -> NDArray[np.float64]:
-    return np.array(
-        [[res[xnet.state_vector(i, j)][index] for j in range(xb.cols)] for i in range(xb.rows)], dtype=float
-    )
 
 
 def check_write_backend(backend: str) -> None:
@@ -182,7 +146,7 @@ def run_write(
         )
     deck = circuit_deck(circuit, max_step_s=max_step_s, tolerance=tolerance)
     sim = backends.run(deck, backend=sim_backend, timeout=timeout)
-    return _states(sim, xb), source_energy(sim)
+    return xnet.cell_states(sim, xb.rows, xb.cols), source_energy(sim)
 
 
 def write_pulses(

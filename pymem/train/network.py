@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pymem import devices
+from pymem.checks import check_finite, check_int
 from pymem.circuit.write import schedule_circuit
 from pymem.constants import (
     BACKENDS,
@@ -36,6 +37,7 @@ from pymem.constants import (
     UpdateRule,
     WriteBackend,
 )
+from pymem.crossbar.mapping import DifferentialMapping
 from pymem.crossbar.spec import Crossbar
 from pymem.devices.base import DeviceModel
 from pymem.devices.variability import Variability
@@ -96,8 +98,8 @@ class TrainConfig:
         name, _ = datasets.resolve(self.data)
         if name == "mnist" and not self.data_dir:
             raise ParameterError("data='mnist' needs data_dir: the folder of the four MNIST-format IDX files")
-        if self.max_train is not None and not (isinstance(self.max_train, int) and self.max_train >= 1):
-            raise ParameterError(f"max_train must be a positive integer or None, got {self.max_train!r}")
+        if self.max_train is not None:
+            check_int("max_train", self.max_train, 1, phrase="a positive integer or None")
         if self.sim_backend not in BACKENDS:
             raise ParameterError(f"sim_backend={self.sim_backend!r}; choose one of {BACKENDS}")
         check_run_settings(self)
@@ -123,13 +125,9 @@ def check_run_settings(cfg: Any) -> None:
     if cfg.backend not in WRITE_BACKENDS:
         raise ParameterError(f"backend={cfg.backend!r} is not a write engine; choose one of {WRITE_BACKENDS}")
     for name in ("epochs", "batch"):
-        value = getattr(cfg, name)
-        if isinstance(value, bool) or not (isinstance(value, int) and value >= 1):
-            raise ParameterError(f"{name} must be a positive integer, got {value!r}")
-    if not (np.isfinite(cfg.r_wire_ohm) and cfg.r_wire_ohm >= 0):
-        raise ParameterError(f"r_wire_ohm must be a finite resistance >= 0 ohm, got {cfg.r_wire_ohm!r}")
-    if not (np.isfinite(cfg.lr) and cfg.lr > 0):
-        raise ParameterError(f"lr must be a finite number > 0, got {cfg.lr!r}")
+        check_int(name, getattr(cfg, name), 1, phrase="a positive integer")
+    check_finite("r_wire_ohm", cfg.r_wire_ohm, 0.0, strict=False, phrase="a finite resistance >= 0 ohm")
+    check_finite("lr", cfg.lr, 0.0, phrase="a finite number > 0")
 
 
 @dataclass
@@ -210,12 +208,12 @@ class _PulseNet:
     def __init__(self, cfg: TrainConfig, xb: Crossbar, design: PulseDesign) -> None:
         self.cfg, self.xb, self.design = cfg, xb, design
         self.g_range = design.g_max_s - design.g_min_s
+        self.pairs = DifferentialMapping(design.g_min_s, design.g_max_s, w_max=1.0)
         self.ngspice_runs = 0
         self.writes = 0
 
     def weights(self) -> NDArray[np.float64]:
-        g = self.xb.conductances()
-        return (g[:, 0::2] - g[:, 1::2]) / self.g_range
+        return self.pairs.decode(self.xb.conductances())
 
     def outputs(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
         """``x @ w`` as read by the circuit, shape (batch, classes)."""
@@ -224,7 +222,7 @@ class _PulseNet:
         y = mvm(self.xb, v, backend=self.cfg.read_backend, **options).y
         if self.cfg.read_backend == "ngspice":
             self.ngspice_runs += 1
-        return (y[:, 0::2] - y[:, 1::2]) / (float(self.xb.v_read) * self.g_range)
+        return self.pairs.decode(y) / float(self.xb.v_read)
 
     def update(self, schedule: Schedule, stats: dict[str, float]) -> None:
         if not schedule.slots:
