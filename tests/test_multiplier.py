@@ -69,6 +69,11 @@ def test_cli_prints_the_promised_keys() -> None:
     )
     assert out.returncode == 0, out.stderr
     info = json.loads(out.stdout)
-    for key in ("w_target", "w_final", "abs_error", "pulses", "converged"):
-        assert key in info
-    assert info["w_target"] == pytest.approx(0.4) and info["converged"] is True
+    x, z, tol = 0.5, 0.2, 0.005  # the command's --x, --z and default --tol
+    assert info["w_target"] == pytest.approx(z / x) and info["converged"] is True
+    assert info["abs_error"] == pytest.approx(abs(x * info["w_final"] - z), rel=1e-12, abs=1e-15)
+    assert info["abs_error"] <= tol and abs(info["w_final"] - z / x) <= tol / x
+    products = info["trajectory"]  # x * w at each read
+    assert info["pulses"] == len(products) - 1
+    assert products[-1] == pytest.approx(x * info["w_final"], rel=1e-12)
+    assert abs(products[0] - z) > tol  # it started away from the target

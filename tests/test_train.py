@@ -212,13 +212,19 @@ def test_bad_training_configs_are_refused(kw, match):
         TrainConfig(**kw)
 
 
-def test_cli_train_prints_the_promised_keys(capsys, tmp_path):
+def test_cli_train_learns_the_separable_problem_as_the_ideal_run_does(capsys, tmp_path):
+    """Setosa against versicolor by `pymem train --rule outer`: within one test flower of the ideal run."""
     png = tmp_path / "curves.png"
-    argv = ["train", "--data", "iris", "--rows", "3", "--cols", "4", "--epochs", "1", "--batch", "70",
+    argv = ["train", "--data", "iris", "--rows", "5", "--cols", "4", "--epochs", "2", "--batch", "35",
             "--rule", "outer", "--lr", "0.5", "--levels", "32", "--json", "-o", str(png)]  # fmt: skip
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
-    for key in ("accuracy_circuit", "accuracy_ideal", "accuracy_device_only", "epochs", "seconds"):
-        assert key in out
-    assert out["epochs"] == 1 and 0 <= out["accuracy_circuit"] <= 1
+    n_test = data.load("iris", 5, 4).y_test.size
+    assert out["epochs"] == 2
+    for run in ("ideal", "device_only", "circuit"):
+        correct = out[f"accuracy_{run}"] * n_test
+        assert correct == pytest.approx(round(correct), abs=1e-9)  # a count of test flowers
+    assert out["accuracy_ideal"] >= 0.95  # linearly separable
+    assert out["accuracy_circuit"] >= out["accuracy_ideal"] - 1 / n_test
+    assert out["accuracy_device_only"] >= out["accuracy_ideal"] - 1 / n_test
     assert png.stat().st_size > 10_000
