@@ -105,13 +105,17 @@ def test_plain_ngspice_prints_an_iv_loop_that_matches_the_reference(stem: str) -
     assert np.ptp(x) > 0.01 * model.x_range, "the example drive should move the state"
 
 
-def test_crossbar_deck_element_names_are_unique() -> None:
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"r_row_ohm": 1.0, "r_col_ohm": 1.0, "r_driver_ohm": 1.0}, {}, {"sense": "tia"}],
+    ids=["wires", "ideal-wires", "tia"],
+)
+def test_crossbar_deck_element_names_are_unique(kwargs: dict[str, object]) -> None:
     """The fast crossbar writer skips the name scan; check its names with the full one."""
-    for kwargs in ({"r_row_ohm": 1.0, "r_col_ohm": 1.0, "r_driver_ohm": 1.0}, {}, {"sense": "tia"}):
-        xb = random_crossbar(5, 4, "hp", seed=0, **kwargs)
-        text = read_deck(xb, xb.random_inputs(1))
-        body = text.splitlines()[1:-1]
-        nl.deck("check", body)  # raises NetlistError on a duplicate
+    xb = random_crossbar(5, 4, "hp", seed=0, **kwargs)  # type: ignore[arg-type]
+    text = read_deck(xb, xb.random_inputs(1))
+    body = text.splitlines()[1:-1]
+    nl.deck("check", body)  # raises NetlistError on a duplicate
 
 
 def test_pyspice_user_can_drop_a_model_into_a_circuit() -> None:
