@@ -62,33 +62,31 @@ def test_digital_reference_is_horowitz_2014() -> None:
     assert d["total_j"] == pytest.approx(4.6e-12 + 0.65e-9)
 
 
-def test_cli_energy_keys() -> None:
+def test_cli_energy_is_the_power_the_solver_implies_and_the_periphery_formula() -> None:
+    """`pymem mvm --energy` (ngspice) against the exact solver's driver power and the periphery formulas."""
     out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pymem.cli",
-            "mvm",
-            "--rows",
-            "4",
-            "--cols",
-            "4",
-            "--model",
-            "vteam",
-            "--energy",
-            "--json",
-        ],
+        [sys.executable, "-m", "pymem.cli", "mvm", "--rows", "4", "--cols", "4", "--model", "vteam",
+         "--energy", "--json"],
         capture_output=True,
         text=True,
         check=False,
-    )
+    )  # fmt: skip
     assert out.returncode == 0, out.stderr
     info = json.loads(out.stdout)
-    for key in ("energy_j", "energy_per_mac_j", "digital_energy_per_mac_j"):
-        assert info[key] > 0
-    b = info["breakdown"]
-    assert b["parts_j"]["array"] == info["energy_j"]
-    assert b["parts_j"]["tia"] == pytest.approx(4 * b["assumptions"]["tia_power_w"] * info["t_read_s"])
+    # the command's crossbar and input: defaults --seed 0, --r-row 1, --r-col 1, --batch 1
+    xb = random_crossbar(4, 4, "vteam", seed=0, r_row_ohm=1.0, r_col_ohm=1.0)
+    v = xb.random_inputs(1, seed=1)[0]
+    assert info["t_read_s"] == pytest.approx(1e-6 - 1e-9)  # the settled part of the 1 us hold
+    expected = solver_array_energy(xb, v, info["t_read_s"])
+    assert info["energy_j"] == pytest.approx(expected, rel=1e-6)
+    assert info["energy_per_mac_j"] == pytest.approx(expected / 16, rel=1e-6)
+    assert info["digital_energy_per_mac_j"] == pytest.approx(3.7e-12 + 0.9e-12 + 1.3e-9 / 2)  # Horowitz
+    parts = info["breakdown"]["parts_j"]
+    assert parts["array"] == info["energy_j"]
+    assert parts["dac"] == pytest.approx(4 * pub.ISAAC_DAC_POWER_EACH_W * info["t_read_s"])
+    assert parts["tia"] == pytest.approx(4 * pub.TIA_POWER_W * info["t_read_s"])
+    assert parts["adc"] == pytest.approx(4 * pub.WALDEN_FOM_J * 2**pub.ISAAC_ADC_BITS)
+    assert info["breakdown"]["total_j"] == pytest.approx(sum(parts.values()), rel=1e-12)
 
 
 # --- the periphery: each term against its formula with the published constants ---

@@ -1,4 +1,7 @@
-"""Stanford-PKU RRAM model: ngspice against the reference, reads, writes, published values, validation."""
+"""Stanford-PKU RRAM model: reads, writes, published values, validation.
+
+ngspice against the reference: tests/test_devices.py (its Stanford-PKU cases).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import numpy as np
 import pytest
 
 from pymem.devices.stanford_pku import StanfordPKU
-from pymem.devices.waveforms import PWL, Sine, pulse_train, triangle
+from pymem.devices.waveforms import PWL, Sine, pulse_train
 from pymem.errors import ParameterError
 from pymem.ops.device import DeviceTrace, simulate
 
@@ -14,45 +17,8 @@ MODEL = StanfordPKU()
 LO, HI = MODEL.x_bounds
 MID = 0.5 * (LO + HI)
 
-NGSPICE_STEP_S = 5e-12
-"""Largest ngspice step for the switching drives. The set is a thermal and
-field runaway: the gap rate climbs from ~4e5 nm/s at g_max to ~2e9 nm/s near
-g_min within a few hundred ps, and ngspice's truncation control (relative to
-the state-capacitor current, which is that rate) lets the step grow to
-``max_step`` there. The timing error of the collapse grows as ``max_step^2``:
-max |dx|/range was 3e-3 at 5e-11 s, 1e-3 at 2e-11 s, 6e-4 at 1e-11 s and
-1e-4 at 5e-12 s."""
-REFERENCE_STEP_S = 1e-9
-"""Largest step of the scipy reference (LSODA, rtol 1e-9): converged, it moves
-by 5e-6 of the range when this step drops to 1e-10 s."""
 
-SWITCHING_DRIVES = {
-    "sine-1.7V-2MHz": Sine(1.7, 2e6, 1),
-    "triangle-1.8V-2MHz": triangle(1.8, 2e6, 1),
-    "pulses-+-1.6V-100ns": pulse_train([1.6, -1.6], 100e-9, 50e-9),
-}
-
-
-def _rms_relative(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.sqrt(np.mean((a - b) ** 2)) / np.sqrt(np.mean(b**2)))
-
-
-# ----- 1. ngspice against the reference ------------------------------------------
-@pytest.mark.parametrize("drive", SWITCHING_DRIVES.values(), ids=SWITCHING_DRIVES.keys())
-def test_ngspice_matches_reference(drive: Sine | PWL) -> None:
-    """From HRS (g_max) the drive sets to g_min and resets to g_max; both backends agree."""
-    ref = simulate(MODEL, drive, x0=HI, backend="reference", max_step_s=REFERENCE_STEP_S, n_points=4000)
-    ng = simulate(MODEL, drive, x0=HI, backend="ngspice", max_step_s=NGSPICE_STEP_S)
-    # the drive really switches: the full set, then the full reset
-    k = int(np.argmin(ref.x))
-    assert ref.x[k] < LO + 1e-3 * MODEL.x_range
-    assert ref.x[k:].max() > HI - 1e-3 * MODEL.x_range
-    on = ng.at(ref.t)
-    assert np.max(np.abs(on.x - ref.x)) <= 1e-3 * MODEL.x_range
-    assert _rms_relative(on.i, ref.i) <= 0.01
-
-
-# ----- 2. pinched hysteresis -----------------------------------------------------
+# ----- 1. pinched hysteresis -----------------------------------------------------
 def test_hysteresis_is_pinched_at_zero_volts() -> None:
     """The current vanishes with the voltage, while the loop is open elsewhere (ngspice)."""
     tr = simulate(MODEL, Sine(1.7, 2e6, 1), x0=HI, backend="ngspice", max_step_s=5e-11)
@@ -75,7 +41,7 @@ def test_numpy_current_is_zero_at_zero_volts() -> None:
     assert np.all(MODEL.dxdt(0.0, x) == 0.0)
 
 
-# ----- 3. reads do not write, writes do -----------------------------------------------
+# ----- 2. reads do not write, writes do -----------------------------------------------
 def _read_train() -> PWL:
     """1,000 reads of 10 ns at half the thresholds, alternating +v_set/2 and v_reset/2."""
     v_reset, v_set = MODEL.thresholds
@@ -160,7 +126,7 @@ def test_dc_sweep_abrupt_set_and_gradual_reset() -> None:
     assert down.x[-1] > HI - 1e-3 * MODEL.x_range
 
 
-# ----- 4. the published parameter set ------------------------------------------------
+# ----- 3. the published parameter set ------------------------------------------------
 @pytest.mark.parametrize(
     ("gap_nm", "r_published_ohm"), [(LO, 542.0), (HI, 218586.0)], ids=["lrs-g_min", "hrs-g_max"]
 )
@@ -176,7 +142,7 @@ def test_read_resistance_of_published_defaults(gap_nm: float, r_published_ohm: f
     assert r == pytest.approx(r_published_ohm, rel=1e-3)
 
 
-# ----- 5. validation -----------------------------------------------------------------
+# ----- 4. validation -----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("overrides", "match"),
     [

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from pymem import devices
+from pymem.cli import main
 from pymem.errors import ParameterError
 from pymem.stories.multiplier import set_polarity, train_multiplier
 
@@ -46,29 +45,22 @@ def test_unreachable_weight_is_refused() -> None:
         train_multiplier(devices.get("hp"), x=1.5, z=0.2)
 
 
-def test_cli_prints_the_promised_keys() -> None:
-    name = "vteam" if "vteam" in devices.names() else devices.names()[-1]
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pymem.cli",
-            "demo",
-            "multiplier",
-            "--x",
-            "0.5",
-            "--z",
-            "0.2",
-            "--model",
-            name,
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr
-    info = json.loads(out.stdout)
-    for key in ("w_target", "w_final", "abs_error", "pulses", "converged"):
-        assert key in info
-    assert info["w_target"] == pytest.approx(0.4) and info["converged"] is True
+@pytest.mark.parametrize("name", devices.names())
+def test_cli_trains_the_product_to_the_tolerance(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`pymem demo multiplier`: |x w - z| <= tol, exit 0; TEAM misses (see above) and exits 1."""
+    x, z, tol, budget = 0.5, 0.2, 0.005, 200  # the command's --x, --z and default --tol, --max-pulses
+    argv = ["demo", "multiplier", "--x", str(x), "--z", str(z), "--model", name, "--json"]
+    code = main(argv)
+    info = json.loads(capsys.readouterr().out)
+    reaches = not devices.get(name).thresholds_depend_on_state
+    assert info["model"] == name and info["converged"] is reaches and code == (0 if reaches else 1)
+    assert info["w_target"] == pytest.approx(z / x)
+    assert info["abs_error"] == pytest.approx(abs(x * info["w_final"] - z), rel=1e-12, abs=1e-15)
+    products = info["trajectory"]  # x * w at each read
+    assert info["pulses"] == len(products) - 1
+    assert products[-1] == pytest.approx(x * info["w_final"], rel=1e-12)
+    assert abs(products[0] - z) > tol  # it started away from the target
+    if reaches:
+        assert info["abs_error"] <= tol and abs(info["w_final"] - z / x) <= tol / x
+    else:
+        assert info["pulses"] == budget and info["abs_error"] > tol

@@ -1,4 +1,4 @@
-"""pymem's raw-file reader, against hand-built files and against ngspice's own output."""
+"""pymem's raw-file reader, against hand-built files, ngspice's own output and spicelib's ``RawRead``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import subprocess
 
 import numpy as np
 import pytest
+from spicelib import RawRead
 
 from pymem import backends
 from pymem.backends.rawfile import parse_raw, read_raw
 
 AC_DECK = "ac\nV1 in 0 DC 0 AC 1\nR1 in out 1k\nC1 out 0 1u\n.ac dec 5 10 1e4\n.end\n"
 TRAN_DECK = "tr\nV1 in 0 SIN(0 1 1k)\nR1 in out 1k\nC1 out 0 100n\n.tran 10u 2m\n.end\n"
+OP_DECK = "op\nV1 in 0 DC 1.3\nR1 in out 1k\nR2 out 0 3k\nD1 out 0 dmod\n.model dmod d\n.op\n.end\n"
 
 
 def _header(plotname: str, flags: str, names: list[tuple[str, str]], n_points: int, mode: str) -> bytes:
@@ -101,3 +103,25 @@ def test_ac_through_both_backends() -> None:
     assert shared.analysis == batch.analysis == "ac"
     for name in batch:
         np.testing.assert_allclose(shared[name], batch[name], rtol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("fmt", ["binary", "ascii"])
+@pytest.mark.parametrize("deck", [AC_DECK, TRAN_DECK, OP_DECK], ids=["ac-complex", "tran-real", "op-real"])
+def test_spicelib_reads_every_vector_as_pymem_does(deck: str, fmt: str, tmp_path) -> None:
+    """spicelib's RawRead, an independent reader, on the same file: names, kinds and every value."""
+    (ours,) = _ngspice_raw(deck, tmp_path, ascii_format=fmt == "ascii")
+    peer = RawRead(tmp_path / "d.raw", dialect="ngspice", verbose=False)
+    assert peer.get_raw_property("Plotname") == ours.plotname
+    assert list(peer.get_trace_names()) == ours.names
+    n_points = int(peer.get_raw_property("No. Points"))
+    for name in ours.names:
+        mine, theirs = ours.data[name], np.asarray(peer.get_wave(name))
+        if name == "frequency":  # spicelib leaves the axis's imaginary part unset; ngspice writes 0
+            theirs = theirs.real
+        assert mine.shape == theirs.shape == (n_points,), name
+        assert np.iscomplexobj(mine) == np.iscomplexobj(theirs), name
+        if fmt == "binary":  # the same doubles
+            np.testing.assert_array_equal(mine, theirs, err_msg=name)
+        else:  # the same decimal text, parsed twice
+            np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=0, err_msg=name)
+    assert np.iscomplexobj(ours.data[ours.names[-1]]) == (deck is AC_DECK)

@@ -150,32 +150,56 @@ def test_a_killed_sweep_resumes_and_skips_what_is_done(tmp_path, user_tasks):
     assert all(r["finished_at"] == kept[r["point_id"]] for r in after if r["point_id"] in kept)
 
 
-def test_sweep_on_a_dask_local_cluster(tmp_path, user_tasks):
+DASK_GRID = {"model": ["hp", "vteam"], "r_wire_ohm": [0.0, 1.0], "backend": ["solver", "ngspice"]}
+
+
+@pytest.fixture(scope="module")
+def dask_sweeps(tmp_path_factory):
+    """One Dask local cluster runs the mvm grid and a task that crashes its worker on k=2."""
     import dask
     from distributed import LocalCluster
 
-    spec = {
-        "task": "mvm",
-        "fixed": {"size": 4, "batch": 2},
-        "grid": {"model": ["hp", "vteam"], "r_wire_ohm": [0.0, 1.0], "backend": ["solver", "ngspice"]},
+    tmp = tmp_path_factory.mktemp("dask")
+    spec = {"task": "mvm", "fixed": {"size": 4, "batch": 2}, "grid": DASK_GRID}
+    with pytest.MonkeyPatch.context() as mp:  # tests/sweep_tasks.py importable in the workers
+        mp.setenv("PYTHONPATH", os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
+        mp.syspath_prepend(str(TESTS))
+        with (
+            dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+            LocalCluster(
+                n_workers=2, threads_per_worker=2, processes=True, dashboard_address=None
+            ) as cluster,
+        ):
+            rep = run_sweep(spec, tmp / "r.parquet", dask=cluster.scheduler_address, quiet=True)
+            crash = run_sweep({"task": "sweep_tasks:segfault_on_two", "grid": {"k": [1, 2]}},
+                              tmp / "c.parquet", dask=cluster.scheduler_address, quiet=True)  # fmt: skip
+    return {
+        "rep": rep,
+        "rows": read_rows(tmp / "r.parquet"),
+        "crash": crash,
+        "crows": read_rows(tmp / "c.parquet"),
     }
-    out = tmp_path / "r.parquet"
-    with (
-        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
-        LocalCluster(n_workers=2, threads_per_worker=2, processes=True, dashboard_address=None) as cluster,
-    ):
-        rep = run_sweep(spec, out, dask=cluster.scheduler_address, quiet=True)
-        crash = run_sweep({"task": "sweep_tasks:segfault_on_two", "grid": {"k": [1, 2]}},
-                          tmp_path / "c.parquet", dask=cluster.scheduler_address, quiet=True)  # fmt: skip
-    assert (rep.ran, rep.failed) == (8, 0)
-    rows = read_rows(out)
-    by_key = {(r["model"], r["r_wire_ohm"], r["backend"]): r for r in rows}
-    for model in ("hp", "vteam"):
-        for r in (0.0, 1.0):
-            solver, ng = by_key[(model, r, "solver")], by_key[(model, r, "ngspice")]
-            assert ng["mvm_error_rms"] == pytest.approx(solver["mvm_error_rms"], rel=1e-3, abs=1e-5)
-    assert crash.failed == 1
-    crows = {r["k"]: r for r in read_rows(tmp_path / "c.parquet")}
+
+
+def test_sweep_on_a_dask_local_cluster_runs_every_point(dask_sweeps):
+    assert (dask_sweeps["rep"].ran, dask_sweeps["rep"].failed) == (8, 0)
+    got = {(r["model"], r["r_wire_ohm"], r["backend"]) for r in dask_sweeps["rows"]}
+    assert got == {
+        (m, r, b) for m in DASK_GRID["model"] for r in DASK_GRID["r_wire_ohm"] for b in DASK_GRID["backend"]
+    }
+
+
+@pytest.mark.parametrize("r_wire_ohm", DASK_GRID["r_wire_ohm"])
+@pytest.mark.parametrize("model", DASK_GRID["model"])
+def test_sweep_on_a_dask_local_cluster_ngspice_agrees_with_the_solver(dask_sweeps, model, r_wire_ohm):
+    by_key = {(r["model"], r["r_wire_ohm"], r["backend"]): r for r in dask_sweeps["rows"]}
+    solver, ng = by_key[(model, r_wire_ohm, "solver")], by_key[(model, r_wire_ohm, "ngspice")]
+    assert ng["mvm_error_rms"] == pytest.approx(solver["mvm_error_rms"], rel=1e-3, abs=1e-5)
+
+
+def test_a_crashed_dask_worker_fails_only_its_point(dask_sweeps):
+    assert dask_sweeps["crash"].failed == 1
+    crows = {r["k"]: r for r in dask_sweeps["crows"]}
     assert crows[1]["status"] == "ok" and crows[2]["status"] == "error"
 
 

@@ -15,7 +15,7 @@ from pymem.errors import ParameterError
 from pymem.netlist.write import pulse_points, schedule_deck
 from pymem.ops.device import simulate as simulate_device
 from pymem.train import data
-from pymem.train.network import TrainConfig, _PulseNet, initial_crossbar, loss_and_delta, train
+from pymem.train.network import PulseNet, TrainConfig, initial_crossbar, loss_and_delta, train
 from pymem.train.pulses import design_pulses, manhattan_schedule, outer_schedule
 
 # -- data ---------------------------------------------------------------------------
@@ -53,15 +53,16 @@ def test_bad_data_requests_are_refused(kw, match):
 # -- pulse design --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name",
-    # Stanford-PKU switches by runaway; TEAM's thresholds (i R(x)) hold at x0 only, and the design
-    # works at mid-range conductance, so both move by a level only roughly
-    [n for n in devices.names() if n != "stanford-pku" and not devices.get(n).thresholds_depend_on_state],
-)
+@pytest.mark.parametrize("name", devices.names())
 @pytest.mark.parametrize("direction", [1, -1])
 def test_one_designed_pulse_moves_g_by_one_level(name, direction):
-    """The reference integrator (scipy) applies the pulse: dG is 1/levels of the range, to 15 %."""
+    """The reference integrator (scipy) applies the pulse: dG is 1/levels of the range, to 15 %.
+
+    TEAM's thresholds are current thresholds times R(x0) (``thresholds_depend_on_state``): the design
+    sizes the pulse from them, and the pulse acts at the mid-range conductance, where R differs: there
+    it moves by a level to 25 % (measured 1.19 and 0.87 levels). Stanford-PKU's designed pulses are a
+    few ps of a runaway switching; measured 1.02 and 0.96 levels.
+    """
     model = devices.get(name)
     v_read = float(Crossbar(1, 1, model).v_read)
     d = design_pulses(model, v_read, levels=32)
@@ -72,7 +73,8 @@ def test_one_designed_pulse_moves_g_by_one_level(name, direction):
     t, volts = pulse_points([v], width, width / 100, width / 10)
     trace = simulate_device(model, PWL(tuple(t), tuple(volts)), x0=d.x_mid, backend="reference")
     g0, g1 = model.conductance(d.x_mid, v_read), model.conductance(trace.x[-1], v_read)
-    assert direction * (g1 - g0) / (d.g_max_s - d.g_min_s) == pytest.approx(1 / 32, rel=0.15)
+    rel = 0.25 if model.thresholds_depend_on_state else 0.15
+    assert direction * (g1 - g0) / (d.g_max_s - d.g_min_s) == pytest.approx(1 / 32, rel=rel)
 
 
 @pytest.mark.parametrize(
@@ -187,17 +189,15 @@ def test_circuit_reads_through_ngspice_agree_with_the_solver():
     cfg = TrainConfig(**SMALL, r_wire_ohm=1.0)
     xb, design = initial_crossbar(cfg, 5, 4, 1.0)
     x = data.load("iris", 5, 4).x_test[:5]
-    by_solver = _PulseNet(cfg, xb, design).outputs(x)
-    by_ngspice = _PulseNet(TrainConfig(**SMALL, r_wire_ohm=1.0, read_backend="ngspice"), xb, design).outputs(
-        x
-    )
+    by_solver = PulseNet(cfg, xb, design).outputs(x)
+    by_ngspice = PulseNet(TrainConfig(**SMALL, r_wire_ohm=1.0, read_backend="ngspice"), xb, design).outputs(x)
     assert by_ngspice == pytest.approx(by_solver, rel=1e-6, abs=1e-9)
 
 
 def test_ideal_wires_read_the_ideal_product():
     cfg = TrainConfig(**SMALL, r_wire_ohm=0.0)
     xb, design = initial_crossbar(cfg, 5, 4, 0.0)
-    net = _PulseNet(cfg, xb, design)
+    net = PulseNet(cfg, xb, design)
     x = data.load("iris", 5, 4).x_test
     assert net.outputs(x) == pytest.approx(x @ net.weights(), rel=1e-9, abs=1e-12)
 
@@ -212,13 +212,19 @@ def test_bad_training_configs_are_refused(kw, match):
         TrainConfig(**kw)
 
 
-def test_cli_train_prints_the_promised_keys(capsys, tmp_path):
+def test_cli_train_learns_the_separable_problem_as_the_ideal_run_does(capsys, tmp_path):
+    """Setosa against versicolor by `pymem train --rule outer`: within one test flower of the ideal run."""
     png = tmp_path / "curves.png"
-    argv = ["train", "--data", "iris", "--rows", "3", "--cols", "4", "--epochs", "1", "--batch", "70",
+    argv = ["train", "--data", "iris", "--rows", "5", "--cols", "4", "--epochs", "2", "--batch", "35",
             "--rule", "outer", "--lr", "0.5", "--levels", "32", "--json", "-o", str(png)]  # fmt: skip
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
-    for key in ("accuracy_circuit", "accuracy_ideal", "accuracy_device_only", "epochs", "seconds"):
-        assert key in out
-    assert out["epochs"] == 1 and 0 <= out["accuracy_circuit"] <= 1
+    n_test = data.load("iris", 5, 4).y_test.size
+    assert out["epochs"] == 2
+    for run in ("ideal", "device_only", "circuit"):
+        correct = out[f"accuracy_{run}"] * n_test
+        assert correct == pytest.approx(round(correct), abs=1e-9)  # a count of test flowers
+    assert out["accuracy_ideal"] >= 0.95  # linearly separable
+    assert out["accuracy_circuit"] >= out["accuracy_ideal"] - 1 / n_test
+    assert out["accuracy_device_only"] >= out["accuracy_ideal"] - 1 / n_test
     assert png.stat().st_size > 10_000

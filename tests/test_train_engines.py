@@ -9,7 +9,7 @@ import pytest
 
 from pymem import devices
 from pymem.errors import ParameterError
-from pymem.train.network import TrainConfig, _PulseNet, initial_crossbar, train
+from pymem.train.network import PulseNet, TrainConfig, initial_crossbar, train
 
 SMALL = {"data": "digits", "rows": 10, "cols": 8, "epochs": 1, "batch": 32, "max_train": 64, "seed": 0}
 """10x8 (digits 0-3 pooled to 3x3), 64 samples: two updates per pulse run."""
@@ -54,7 +54,7 @@ def test_ideal_wires_make_the_circuit_run_the_device_only_run(rule):
     assert np.array_equal(res.states["circuit"], res.states["device_only"])
     cfg = TrainConfig(**SMALL)
     xb, design = initial_crossbar(cfg, 10, 8, 0.0)
-    start = _PulseNet(cfg, xb, design).weights()
+    start = PulseNet(cfg, xb, design).weights()
     assert np.max(np.abs(res.weights["circuit"] - start)) > 2 / cfg.levels  # over one pulse pair: written
 
 

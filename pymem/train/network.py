@@ -202,8 +202,26 @@ def loss_and_delta(
     return loss, delta, p
 
 
-class _PulseNet:
-    """Weights held by a crossbar of differential pairs, written by write-pulse transients."""
+class PulseNet:
+    """Weights held by a crossbar of differential pairs, written by write-pulse transients.
+
+    One pulse run of :func:`train` (``device_only`` or ``circuit``) holds one of these; it is public so
+    that its reads and updates can be used, and checked, on their own.
+
+    Parameters
+    ----------
+    cfg : TrainConfig
+        Supplies the read backend (``read_backend``, ``sim_backend``) and the write engine (``backend``).
+    xb : Crossbar
+        The array, ``rows x 2 classes``: column ``2 k`` holds G+ and ``2 k + 1`` holds G- of class k.
+    design : PulseDesign
+        The pulses and the conductance range (S) the weights are scaled by.
+
+    Attributes
+    ----------
+    ngspice_runs, writes : int
+        ngspice runs made and write transients applied so far.
+    """
 
     def __init__(self, cfg: TrainConfig, xb: Crossbar, design: PulseDesign) -> None:
         self.cfg, self.xb, self.design = cfg, xb, design
@@ -213,6 +231,7 @@ class _PulseNet:
         self.writes = 0
 
     def weights(self) -> NDArray[np.float64]:
+        """``(G+ - G-) / (g_max - g_min)`` of every pair, in [-1, 1], shape (rows, classes)."""
         return self.pairs.decode(self.xb.conductances())
 
     def outputs(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -225,6 +244,8 @@ class _PulseNet:
         return self.pairs.decode(y) / float(self.xb.v_read)
 
     def update(self, schedule: Schedule, stats: dict[str, float]) -> None:
+        """Apply ``schedule`` as one write transient; add its figures to ``stats`` (updates, g_drift,
+        update_error as fractions of the conductance range, pulses)."""
         if not schedule.slots:
             return
         circuit = schedule_circuit(self.xb, schedule.slots, schedule.widths_s, title="training update")
@@ -289,10 +310,10 @@ def train(cfg: TrainConfig | None = None, quiet: bool = True) -> TrainResult:
     )
     rows, cols = ds.rows, 2 * ds.classes  # columns beyond the classes' pairs are left out
     result = TrainResult(cfg)
-    nets: dict[str, _PulseNet] = {}
+    nets: dict[str, PulseNet] = {}
     for run, r in (("device_only", 0.0), ("circuit", cfg.r_wire_ohm)):
         xb, design = initial_crossbar(cfg, rows, cols, r)
-        nets[run] = _PulseNet(cfg, xb, design)
+        nets[run] = PulseNet(cfg, xb, design)
     result.design = nets["circuit"].design
     w_ideal = nets["device_only"].weights()  # same start (wires do not change the stored weights)
     order_rng = np.random.default_rng(cfg.seed + 1)
@@ -303,7 +324,7 @@ def train(cfg: TrainConfig | None = None, quiet: bool = True) -> TrainResult:
     def record(
         run: str, epoch: int, w_or_net: Any, stats: dict[str, float] | None, seconds: tuple[float, float]
     ) -> None:
-        if isinstance(w_or_net, _PulseNet):
+        if isinstance(w_or_net, PulseNet):
             z_tr, z_te = w_or_net.outputs(ds.x_train), w_or_net.outputs(ds.x_test)
         else:
             z_tr, z_te = ds.x_train @ w_or_net, ds.x_test @ w_or_net
