@@ -154,8 +154,22 @@ def test_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unknown_model_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(ParameterError, match=r"'nope'.*choose one of \['vteam', 'yakopcic'"):
+    with pytest.raises(ParameterError, match=r"unknown device model 'nope'; choose one of \['hp'"):
         animate_page("nope", tmp_path / "x.html")
-    assert main(["animate", "--model", "nope", "-o", str(tmp_path / "x.html")]) == 2
-    assert "does not support model 'nope'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # argparse refuses it, naming the registered models
+        main(["animate", "--model", "nope", "-o", str(tmp_path / "x.html")])
+    assert stop.value.code == 2
+    assert "invalid model 'nope': choose one of ['hp'" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_registered_model_without_a_page_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(
+        ParameterError, match=r"does not support model 'team'; choose one of \['vteam', 'yakopcic'"
+    ):
+        animate_page("team", tmp_path / "x.html")
+    assert main(["animate", "--model", "team", "-o", str(tmp_path / "x.html")]) == 2
+    assert "does not support model 'team'" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()

@@ -1,50 +1,8 @@
 """Netlist text: pure functions that build SPICE decks and never run anything.
 
-The element and value formatters live in :mod:`pymem.spice`; they are re-exported here.
+The element and value formatters live one floor down, in :mod:`pymem.spice`;
+they are re-exported here (``pymem.netlist.resistor`` is ``pymem.spice.resistor``).
 """
 
-from pymem.spice import (
-    bsource,
-    capacitor,
-    dc,
-    deck,
-    fmt,
-    ic,
-    include,
-    instance,
-    isource,
-    node,
-    op,
-    options,
-    param,
-    pulse,
-    pwl,
-    resistor,
-    sin,
-    subckt,
-    tran,
-    vsource,
-)
-
-__all__ = [
-    "bsource",
-    "capacitor",
-    "dc",
-    "deck",
-    "fmt",
-    "ic",
-    "include",
-    "instance",
-    "isource",
-    "node",
-    "op",
-    "options",
-    "param",
-    "pulse",
-    "pwl",
-    "resistor",
-    "sin",
-    "subckt",
-    "tran",
-    "vsource",
-]
+from pymem.spice import *  # noqa: F403
+from pymem.spice import __all__ as __all__
