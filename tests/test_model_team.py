@@ -191,8 +191,8 @@ def test_windows_match_the_papers() -> None:
 
 
 def test_presets_apply_before_overrides() -> None:
-    assert devices.presets("team") == ["xyce"]
-    assert devices.presets("vteam") == []
+    assert devices.presets("team") == ["kvatinsky", "xyce"]
+    assert devices.presets("vteam") == ["memtorch"]
     xyce = devices.get("team", preset="xyce", x0=0.2)
     assert isinstance(xyce, TEAM)
     assert (xyce.window, xyce.alpha_on, xyce.k_off_m_per_s, xyce.r_clamped, xyce.x0) == (
@@ -207,8 +207,8 @@ def test_presets_apply_before_overrides() -> None:
 @pytest.mark.parametrize(
     ("name", "preset", "match"),
     [
-        ("team", "spectre", r"model 'team' has no preset 'spectre'; its presets are \['xyce'\]"),
-        ("hp", "xyce", r"model 'hp' has no preset 'xyce'; its presets are \[\]"),
+        ("team", "spectre", r"model 'team' has no preset 'spectre'; its presets are \['kvatinsky', 'xyce'\]"),
+        ("hp", "xyce", r"model 'hp' has no preset 'xyce'; its presets are \['strukov2008'\]"),
         ("tea", "xyce", "unknown device model 'tea'"),
     ],
 )

@@ -78,7 +78,8 @@ def test_device_params_lists_every_field(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["device", "params", "--model", "team", "--preset", "xyce", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     xyce = devices.get("team", preset="xyce")
-    assert out["presets"] == ["xyce"] and out["citation"] == xyce.citation
+    assert sorted(out["presets"]) == ["kvatinsky", "xyce"] and out["citation"] == xyce.citation
+    assert "memristorTEAM_test.cir" in out["presets"]["xyce"]
     rows = {r["name"]: r for r in out["parameters"]}
     assert rows["k_off_m_per_s"]["default"] == xyce.k_off_m_per_s  # the preset's value, not the default
     assert rows["k_off_m_per_s"]["unit"] == "m/s"
@@ -141,3 +142,23 @@ def test_sweep_refuses_an_unknown_device_parameter() -> None:
     spec = {"task": "train", "grid": {"param.k_off": [1.0]}}
     with pytest.raises(ParameterError, match=r"has no parameter 'k_off'"):
         expand(spec)
+
+
+@pytest.mark.parametrize("name", devices.names())
+def test_every_model_names_its_published_set(name: str) -> None:
+    cls = devices.REGISTRY[name]
+    assert cls.presets, f"{name} has no named preset"
+    for key, preset in cls.presets.items():
+        assert re.search(r"\d{4}|doi:|\w/\w|\.cir\b", preset.citation), "a preset cites its source"
+        model = devices.get(name, preset=key)  # every preset builds a valid model
+        for field, value in preset.values.items():
+            assert getattr(model, field) == value
+    # the set named "(the defaults)" is the model's defaults, so its overrides are empty
+    defaults = [k for k, p in cls.presets.items() if p.citation.endswith("(the defaults)")]
+    assert len(defaults) == 1 and cls.presets[defaults[0]].values == {}
+
+
+def test_preset_from_the_command_line() -> None:
+    args = build_parser().parse_args(["mvm", "--model", "team", "--preset", "xyce", "--param", "alpha_on=5"])
+    model = model_from(args)
+    assert (model.k_off_m_per_s, model.alpha_on) == (1.46e-18, 5.0)

@@ -62,7 +62,7 @@ def cmd_device_params(args: argparse.Namespace) -> int:
     out = {
         "model": name,
         "preset": args.preset,
-        "presets": sorted(type(model).presets),
+        "presets": {k: v.citation for k, v in sorted(type(model).presets.items())},
         "citation": model.citation,
         "parameters": [
             {"name": p.name, "unit": p.unit, "default": p.default, "description": p.description}
@@ -72,8 +72,8 @@ def cmd_device_params(args: argparse.Namespace) -> int:
     }
     width = max(len(p.name) for p in params)
     lines = [f"{name}: {model.citation}"]
-    if out["presets"]:
-        lines.append(f"presets: {', '.join(out['presets'])} (--preset NAME)")
+    for key, cite in out["presets"].items():
+        lines.append(f"preset {key}{' (in use)' if key == args.preset else ''}: {cite}")
     lines.append(f"{'name':{width}s}  {'unit':9s}  {'default':>12s}  meaning")
     for p in params:
         value = f"{p.default:.6g}" if isinstance(p.default, float) else str(p.default)

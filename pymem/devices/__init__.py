@@ -85,7 +85,7 @@ def get(name: str, /, preset: str | None = None, **overrides: Any) -> DeviceMode
             raise ParameterError(
                 f"model {name!r} has no preset {preset!r}; its presets are {sorted(cls.presets)}"
             )
-        params.update(cls.presets[preset])
+        params.update(cls.presets[preset].values)
     fields = {f.name for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(overrides) - fields)
     if unknown:

@@ -53,6 +53,22 @@ CONDUCTANCE_RANGE_RTOL = 1e-12
 conductance of a bound state is still accepted (round-off of the bound itself)."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Preset:
+    """A named parameter set of a model: overrides of its defaults, with the source they come from.
+
+    Attributes
+    ----------
+    values : mapping
+        Field name to value (SI units); empty when the set is the model's defaults.
+    citation : str
+        Where the set is published.
+    """
+
+    values: Mapping[str, object]
+    citation: str
+
+
 class DeviceModel(ABC):
     """Base class of memristor models; subclasses are frozen dataclasses.
 
@@ -77,9 +93,9 @@ class DeviceModel(ABC):
     spice_write_tight_reltol: ClassVar[float] = 1e-7
     """ngspice reltol of reference write runs (with ``spice_max_step_s``), within about
     2e-6 of the state range of the finest runs of the study."""
-    presets: ClassVar[Mapping[str, Mapping[str, object]]] = {}
-    """Named parameter sets (preset name to field overrides of the defaults), for
-    ``pymem.devices.get(name, preset=...)``; empty for most models."""
+    presets: ClassVar[Mapping[str, Preset]] = {}
+    """Named parameter sets (preset name to :class:`Preset`: overrides of the defaults with their
+    citation), for ``pymem.devices.get(name, preset=...)`` and ``--preset`` on the CLI."""
 
     # ----- equations (numpy) -------------------------------------------------
     @property

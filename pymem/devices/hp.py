@@ -21,6 +21,7 @@ Windows ``f(x)`` (written from the papers, not from circulated code):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -29,7 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from pymem.constants import HP_WINDOWS as WINDOWS
 from pymem.constants import HpWindow as Window
-from pymem.devices.base import DeviceModel, require
+from pymem.devices.base import DeviceModel, Preset, require
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,11 @@ class HPMemristor(DeviceModel):
     name: ClassVar[str] = "hp"
     spice_write_reltol: ClassVar[float] = 1e-5
     spice_write_tight_reltol: ClassVar[float] = 1e-7
+    presets: ClassVar[Mapping[str, Preset]] = {
+        "strukov2008": Preset(
+            {}, "Strukov, Snider, Stewart & Williams, Nature 453, 80 (2008), Fig. 2 (the defaults)"
+        ),
+    }
     citation: ClassVar[str] = (
         "Strukov et al., Nature 453, 80 (2008); windows: Joglekar & Wolf 2009, "
         "Biolek et al. 2009, Prodromakis et al. 2011"

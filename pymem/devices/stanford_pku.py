@@ -36,6 +36,7 @@ variant can put it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
@@ -44,7 +45,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import constants, integrate
 
-from pymem.devices.base import DeviceModel, require
+from pymem.devices.base import DeviceModel, Preset, require
 from pymem.devices.waveforms import Sine
 
 K_B_EV = constants.k / constants.e
@@ -107,6 +108,11 @@ class StanfordPKU(DeviceModel):
     range of the reference (1e-3 at 20 ps, 3e-3 at 50 ps)."""
     spice_write_reltol: ClassVar[float] = 1e-8
     spice_write_tight_reltol: ClassVar[float] = 1e-9
+    presets: ClassVar[Mapping[str, Preset]] = {
+        "release": Preset(
+            {}, "Stanford RRAM Verilog-A model v1.0.0 (HfOx), doi:10.4231/D37H1DN48 (the defaults)"
+        ),
+    }
     citation: ClassVar[str] = (
         "Jiang et al., IEEE TED 63(5), 1884 (2016); "
         "Stanford RRAM Verilog-A model v1.0.0, doi:10.4231/D37H1DN48"

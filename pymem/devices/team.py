@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from pymem.constants import TEAM_WINDOWS, RModel, TeamWindow
 from pymem.devices import team_windows
-from pymem.devices.base import require
+from pymem.devices.base import Preset, require
 from pymem.devices.team_windows import OWN_WINDOWS
 from pymem.devices.vteam import (
     ThresholdModel,
@@ -118,8 +118,16 @@ class TEAM(ThresholdModel):
 
     name: ClassVar[str] = "team"
     thresholds_depend_on_state: ClassVar[bool] = True
-    presets: ClassVar[Mapping[str, Mapping[str, object]]] = {
-        "xyce": XYCE_REGRESSION_SET,
+    presets: ClassVar[Mapping[str, Preset]] = {
+        "kvatinsky": Preset(
+            {},
+            "the TEAM set of Kvatinsky et al.'s reference Verilog-A (Technion CCIT report 801, 2011), "
+            "i_on sign fixed (the defaults)",
+        ),
+        "xyce": Preset(
+            XYCE_REGRESSION_SET,
+            "Xyce's regression test memristorTEAM_test.cir (MEMRISTOR level 2, window type 4)",
+        ),
     }
     """``xyce``: Xyce's MEMRISTOR level 2 equations with window type 4 (the TEAM paper's own
     window, R of the unclamped state) and the parameter set of Xyce's regression test

@@ -55,6 +55,7 @@ SPICE text) are shared with the current-controlled TEAM model
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -64,7 +65,7 @@ from numpy.typing import ArrayLike, NDArray
 from pymem.constants import R_MODELS, RModel
 from pymem.constants import VTEAM_WINDOWS as WINDOWS
 from pymem.constants import VteamWindow as Window
-from pymem.devices.base import DeviceModel, require
+from pymem.devices.base import DeviceModel, Preset, require
 from pymem.devices.waveforms import Sine
 from pymem.numeric import significant
 
@@ -371,6 +372,13 @@ class VTEAM(ThresholdModel):
     """In array writes 0.2 ns keeps cells stopping at x = 1 within 1e-5 of the range of the
     tight run (docs/write-tolerances.md); longer steps make them overshoot."""
     spice_write_tight_reltol: ClassVar[float] = 1e-7
+    presets: ClassVar[Mapping[str, Preset]] = {
+        "memtorch": Preset(
+            {},
+            "the VTEAM set of Kvatinsky et al.'s reference Verilog-A (asic2.group) as carried by MemTorch's "
+            "VTEAM (coreylammie/MemTorch, memtorch/bh/memristor/VTEAM.py) (the defaults)",
+        ),
+    }
     citation: ClassVar[str] = (
         "Kvatinsky, Ramadan, Friedman & Kolodny, IEEE TCAS-II 62(8), 786 (2015); defaults: "
         "VTEAM set of Kvatinsky et al.'s reference Verilog-A (asic2.group), as in MemTorch's VTEAM"

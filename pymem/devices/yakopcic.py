@@ -31,13 +31,14 @@ mapping of :class:`DeviceModel` is monotonic and includes g = 0 at x = 0.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from pymem.devices.base import DeviceModel, require
+from pymem.devices.base import DeviceModel, Preset, require
 from pymem.devices.waveforms import Sine
 
 
@@ -79,6 +80,13 @@ class Yakopcic(DeviceModel):
     name: ClassVar[str] = "yakopcic"
     spice_write_reltol: ClassVar[float] = 1e-8
     spice_write_tight_reltol: ClassVar[float] = 1e-9
+    presets: ClassVar[Mapping[str, Preset]] = {
+        "oblea": Preset(
+            {},
+            "Yakopcic, Taha, Subramanyam, Pino & Rogers, IEEE EDL 32(10), 1436 (2011): the fit to the "
+            "Ag-chalcogenide device of Oblea et al. (IJCNN 2010) (the defaults)",
+        ),
+    }
     citation: ClassVar[str] = (
         "Yakopcic et al., IEEE EDL 32(10), 1436 (2011); Yakopcic et al., IEEE TCAD 32(8), 1201 (2013); "
         "defaults: fit to the Ag-chalcogenide device of Oblea et al. (IJCNN 2010)"
