@@ -47,6 +47,54 @@ def epoch(
     }
 
 
+def compact_against_tiles(hidden: int, tile: int, batches: int) -> dict[str, float]:
+    """CPU seconds of the ideal-wire (device-only) tile updates of the first batches, run in this process
+    both ways on the same schedules: all tiles of a layer as compact circuits (now), each tile's own
+    circuit (before); and the largest state difference as a fraction of the range."""
+    import numpy as np
+
+    from pymem import devices
+    from pymem.circuit.write import schedule_circuit
+    from pymem.ops.program import run_write
+    from pymem.train import data as datasets
+    from pymem.train.compact import write_arrays
+    from pymem.train.pulses import design_pulses
+    from pymem.train.twolayer import TwoLayerConfig, _schedules, _tiled, forward, gradients
+
+    cfg = TwoLayerConfig(hidden=hidden, tile=tile)
+    ds = datasets.load(cfg.data, 65, 20, seed=cfg.seed)
+    model = devices.get(cfg.model)
+    design = design_pulses(model, 0.01, cfg.levels, cfg.amplitude_factor)
+    layers = _tiled(cfg, design, 0.0, [(ds.rows, hidden), (hidden + 1, ds.classes)])
+    cpu = {"compact": 0.0, "tiles": 0.0, "diff": 0.0}
+    for b in range(batches):
+        x, y = (
+            ds.x_train[b * cfg.batch : (b + 1) * cfg.batch],
+            ds.y_train[b * cfg.batch : (b + 1) * cfg.batch],
+        )
+        hb, z1, logits = forward(cfg, x, layers)
+        grads, errs = gradients(cfg, x, y, hb, z1, logits, layers[1].weights())
+        for layer, a, e, g in zip(layers, (x, hb), errs, grads, strict=True):
+            of = _schedules(cfg, design, a, e, g, None)
+            todo = [(t, sched) for t in layer.tiles if (sched := of(t.block)).slots]
+            c0 = time.process_time()
+            done = write_arrays(
+                [t.xb for t, _ in todo], [(sc.slots, sc.widths_s) for _, sc in todo], "solver"
+            )
+            c1 = time.process_time()
+            whole = [run_write(schedule_circuit(t.xb, sc.slots, sc.widths_s), "solver")[0] for t, sc in todo]
+            cpu["compact"] += c1 - c0
+            cpu["tiles"] += time.process_time() - c1
+            if done is not None:
+                cpu["diff"] = max(
+                    cpu["diff"], max(float(np.abs(u - w).max()) for u, w in zip(done[0], whole))
+                )
+            for (t, _), x_new in zip(todo, whole, strict=True):
+                t.xb = t.xb.with_states(np.clip(x_new, *t.xb.device.x_bounds))
+    cpu["diff"] /= model.x_range
+    return cpu
+
+
 def figure(results: str, out: str) -> None:
     """Accuracy against tile size per wire resistance, the ideal as a dashed line; a Markdown table."""
     import matplotlib
@@ -86,6 +134,7 @@ def main() -> None:
     parser.add_argument("--tile", type=int, default=32)
     parser.add_argument("--r-wire", type=float, default=0.02)
     parser.add_argument("--max-train", type=int, default=None, help="training samples (default: all 1,257)")
+    parser.add_argument("--compare", type=int, default=3, help="batches of the compact/per-tile comparison")
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--figure", default=None, metavar="RESULTS", help="draw the sweep's figure instead")
     parser.add_argument("-o", "--output", default="train_tiles.png")
@@ -93,6 +142,12 @@ def main() -> None:
     if args.figure:
         figure(args.figure, args.output)
         return
+    if args.compare:
+        cmp = compact_against_tiles(args.hidden, args.tile, args.compare)
+        print(f"device-only tile updates ({args.compare} batches), CPU s: compact {cmp['compact']:.2f}, "
+              f"per-tile "
+              f"circuits {cmp['tiles']:.2f}: {cmp['tiles'] / cmp['compact']:.1f}x; largest state difference "
+              f"{cmp['diff']:.1e} of the range")  # fmt: skip
     print(json.dumps(epoch(args.hidden, args.tile, args.r_wire, args.batch, args.max_train), indent=2))
 
 
