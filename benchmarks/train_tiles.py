@@ -87,7 +87,7 @@ def compact_against_tiles(hidden: int, tile: int, batches: int) -> dict[str, flo
             cpu["tiles"] += time.process_time() - c1
             if done is not None:
                 cpu["diff"] = max(
-                    cpu["diff"], max(float(np.abs(u - w).max()) for u, w in zip(done[0], whole))
+                    cpu["diff"], max(float(np.abs(u - w).max()) for u, w in zip(done[0], whole, strict=True))
                 )
             for (t, _), x_new in zip(todo, whole, strict=True):
                 t.xb = t.xb.with_states(np.clip(x_new, *t.xb.device.x_bounds))
