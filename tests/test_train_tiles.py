@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pymem import devices
 from pymem.cli import main
 from pymem.crossbar.spec import Crossbar
-from pymem.errors import HiddenWidthError, TileSizeError, WeightShapeError
+from pymem.errors import HiddenWidthError, ParameterError, TileSizeError, WeightShapeError
 from pymem.train import data as datasets
 from pymem.train.infer import check_chain, infer, load_weights
 from pymem.train.tiles import Tile, TiledLayer, adc_for, tile_blocks
@@ -188,3 +188,57 @@ def test_tiny_tile_sweep_on_a_dask_local_cluster(tmp_path):
     for r in rows:
         assert r["status"] == "ok" and 0 <= r["accuracy_circuit"] <= 1
         assert r["tiles"] == (4 if r["tile"] == 4 else 2)  # iris 5x2 and 3x3 weights: 5x4 and 3x6 devices
+
+
+def _step_fractions(r_wire: float, n: int) -> tuple[float, float]:
+    """Mean achieved / nominal conductance step of SET and RESET cells when every cell of an n x n
+    tile (from mid conductance) gets one Manhattan pulse."""
+    from pymem.train.compact import write_schedule
+    from pymem.train.network import TrainConfig, initial_crossbar
+    from pymem.train.pulses import manhattan_schedule
+
+    xb, design = initial_crossbar(TrainConfig(levels=TwoLayerConfig().levels), n, n, r_wire)
+    sched = manhattan_schedule(np.random.default_rng(1).normal(size=(n, n // 2)), design)
+    x_new, _ = write_schedule(xb, sched, "solver")
+    dg = (xb.with_states(np.clip(x_new, *xb.device.x_bounds)).conductances() - xb.conductances()) / (
+        design.g_max_s - design.g_min_s
+    )
+    up, down = sched.commanded > 0, sched.commanded < 0
+    return float(dg[up].mean() / design.dg_up), float(-dg[down].mean() / design.dg_down)
+
+
+def test_the_default_tile_wires_let_the_write_pulses_move_the_cells():
+    """Why two-layer training with 0.5 ohm wires stayed at chance: on a 32x32 tile of VTEAM devices
+    (50 ohm to 1 kohm) the IR drop left the V/2 pulses below threshold. Measured (SET, RESET): 0.3 %
+    and 1.8 % of the nominal step at 0.5 ohm, 48 % and 74 % at the default 0.02 ohm."""
+    cfg = TwoLayerConfig()
+    set_frac, reset_frac = _step_fractions(cfg.r_wire_ohm, cfg.tile)
+    assert set_frac >= 0.3 and reset_frac >= 0.5
+    set_old, reset_old = _step_fractions(0.5, cfg.tile)
+    assert set_old < 0.05 and reset_old < 0.05
+
+
+@pytest.fixture(scope="module")
+def digits_on_32_tiles():
+    """Digits 64-8-10 on 32x32 tiles (3 + 1 tiles), 256 samples, 2 epochs, the default wires (0.02 ohm)."""
+    return train_two_layer(TwoLayerConfig(hidden=8, tile=32, max_train=256, epochs=2))
+
+
+def test_two_layer_training_with_wires_learns_near_the_device_only_run(digits_on_32_tiles):
+    """Measured (seed 0): device only 0.461, circuit 0.296 at 0.02 ohm; at 0.5 ohm the circuit run
+    stayed at 0.100 (chance for ten digits). Margins: the circuit run at least 0.2 (twice chance) and
+    within 0.25 of the device-only run. (The ideal run, numpy SGD at lr 0.2, is still near chance after
+    these 16 updates: 0.143; the hidden-32 network reaches 0.557 device only, 0.548 circuit at 320
+    samples and 2 epochs.)"""
+    acc = digits_on_32_tiles.accuracy
+    assert digits_on_32_tiles.tiles == {"layer0": 3, "layer1": 1}
+    assert acc["circuit"] >= 0.2
+    assert acc["circuit"] >= acc["device_only"] - 0.25
+    assert acc["device_only"] >= 0.3
+    epoch = next(h for h in digits_on_32_tiles.history if h["run"] == "circuit" and h["epoch"] == 2)
+    assert epoch["cpu_seconds"] > 0 and epoch["pulses"] > 0
+
+
+def test_max_train_must_be_a_positive_integer():
+    with pytest.raises(ParameterError, match=r"max_train must be a positive integer or None, got 0"):
+        TwoLayerConfig(max_train=0)

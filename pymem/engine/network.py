@@ -123,6 +123,7 @@ class LinearNetwork(_Base):
         self._corner: dict[float, tuple[NDArray, NDArray, NDArray]] = {}
         self.cells = np.zeros(0, dtype=np.int64)
         self.z_all = np.zeros((self.n, 0))
+        self.__dict__.pop("pmat", None)  # set_active() rebuilds it: no stale k x k block of the old cells
         if hasattr(self, "_ends"):
             del self._ends
 

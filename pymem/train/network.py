@@ -12,7 +12,9 @@ The weight of a pair is ``w = (G+ - G-) / (g_max - g_min)``, in [-1, 1]; the
 logits are ``logit_scale * x @ w``; inputs x in [0, 1] are applied as
 ``x * v_read``. Every update is one transient of the whole array (one write
 circuit of all its pulse slots, :mod:`pymem.train.pulses` builds them)
-starting from the exact states the last one left. The three runs start from
+starting from the exact states the last one left. With ideal wires the cells
+are independent circuits, and an update runs as compact circuits of the
+pulsed cells alone, each with its own pulses (:mod:`pymem.train.compact`). The three runs start from
 the same weights.
 """
 
@@ -27,7 +29,6 @@ from numpy.typing import NDArray
 
 from pymem import devices
 from pymem.checks import check_finite, check_int
-from pymem.circuit.write import schedule_circuit
 from pymem.constants import (
     BACKENDS,
     RULES,
@@ -43,8 +44,8 @@ from pymem.devices.base import DeviceModel
 from pymem.devices.variability import Variability
 from pymem.errors import ParameterError
 from pymem.ops.mvm import mvm
-from pymem.ops.program import run_write
 from pymem.train import data as datasets
+from pymem.train.compact import write_schedule
 from pymem.train.pulses import PulseDesign, Schedule, design_pulses, manhattan_schedule, outer_schedule
 
 
@@ -154,7 +155,8 @@ class TrainResult:
     seconds : float
     ngspice_runs : int
     writes : int
-        Write circuits run (one per pulse-run update that sent any pulse).
+        Updates written (one per pulse-run update that sent any pulse; with ideal wires an update can
+        run as a few compact circuits, :mod:`pymem.train.compact`).
     """
 
     config: TrainConfig
@@ -248,13 +250,10 @@ class PulseNet:
         update_error as fractions of the conductance range, pulses)."""
         if not schedule.slots:
             return
-        circuit = schedule_circuit(self.xb, schedule.slots, schedule.widths_s, title="training update")
-        x_new, _ = run_write(
-            circuit, self.cfg.backend, self.cfg.sim_backend, max_step_s=max(schedule.widths_s) / 10
-        )
+        x_new, runs = write_schedule(self.xb, schedule, self.cfg.backend, self.cfg.sim_backend)
         self.writes += 1
         if self.cfg.backend == "ngspice":
-            self.ngspice_runs += 1
+            self.ngspice_runs += runs
         g0 = self.xb.conductances()
         self.xb = self.xb.with_states(np.clip(x_new, *self.xb.device.x_bounds))
         dg = (self.xb.conductances() - g0) / self.g_range

@@ -31,6 +31,7 @@ from pymem.crossbar.spec import ADC, Crossbar
 from pymem.errors import HiddenWidthError, ParameterError, TileSizeError
 from pymem.ops.mvm import mvm
 from pymem.ops.program import run_write
+from pymem.train.compact import is_compactable, write_arrays
 from pymem.train.pulses import PulseDesign, Schedule
 
 Block = tuple[int, int, int, int]
@@ -176,20 +177,31 @@ class TiledLayer:
         backend: WriteBackend,
         stats: dict[str, float],
     ) -> None:
-        """Write every tile by its schedule of pulses (one engine run per tile), rows one after another.
+        """Write every tile by its schedule of pulses, rows one after another.
 
-        ``schedule_of(block)`` gives a tile's slots; the disturbance (``g_drift``)
-        and update error statistics accumulate in ``stats`` as in the single-layer run.
+        ``schedule_of(block)`` gives a tile's slots. Tiles with wires run one engine
+        circuit each; tiles with ideal wires are independent cells, so their pulsed cells
+        run together in a few compact circuits (:func:`pymem.train.compact.write_arrays`).
+        The disturbance (``g_drift``) and update error statistics accumulate in ``stats``
+        as in the single-layer run.
         """
-        for t in self.tiles:
-            sched = schedule_of(t.block)
-            if not sched.slots:
-                continue
-            circuit = schedule_circuit(t.xb, sched.slots, sched.widths_s, title=f"tile {t.block} update")
-            x_new, _ = run_write(circuit, backend=backend, max_step_s=max(sched.widths_s) / 10)
-            self.engine_runs += 1
+        todo = [(t, s) for t in self.tiles if (s := schedule_of(t.block)).slots]
+        new: dict[int, NDArray[np.float64]] = {}
+        ideal = [(k, t, s) for k, (t, s) in enumerate(todo) if is_compactable(t.xb, s.slots)]
+        if ideal:
+            done = write_arrays(
+                [t.xb for _, t, _ in ideal], [(s.slots, s.widths_s) for _, _, s in ideal], backend
+            )
+            if done is not None:
+                new.update({k: x for (k, _, _), x in zip(ideal, done[0], strict=True)})
+                self.engine_runs += done[1]
+        for k, (t, sched) in enumerate(todo):
+            if k not in new:
+                circuit = schedule_circuit(t.xb, sched.slots, sched.widths_s, title=f"tile {t.block} update")
+                new[k], _ = run_write(circuit, backend=backend, max_step_s=max(sched.widths_s) / 10)
+                self.engine_runs += 1
             g0 = t.xb.conductances()
-            t.xb = t.xb.with_states(np.clip(x_new, *t.xb.device.x_bounds))
+            t.xb = t.xb.with_states(np.clip(new[k], *t.xb.device.x_bounds))
             dg = (t.xb.conductances() - g0) / self.g_range
             cmd = sched.commanded
             quiet = cmd == 0
