@@ -164,7 +164,7 @@ TINY_TILES = {
 
 
 def test_sweep_task_takes_tile_hidden_wire_model_rule_and_engine():
-    from pymem.train import tasks
+    from pymem.sweep import tasks
 
     params = tasks.with_defaults("train_tiles", {"tile": 16, "hidden": 8, "r_wire_ohm": 2.0, "model": "hp",
                                                  "rule": "outer", "backend": "ngspice"})  # fmt: skip
