@@ -172,7 +172,8 @@ def program_adaptive(
                 steps.append(time.perf_counter() - t0)
                 current = current.with_states(np.clip(after, lo, hi))
                 moved = (current.conductances()[row] - g) * sign
-                t_made = travel_time(model, v, x_now[cols], np.asarray(current.states[row], dtype=float)[cols])
+                x_after = np.asarray(current.states[row], dtype=float)
+                t_made = travel_time(model, v, x_now[cols], x_after[cols])
                 for j, made_s in zip(group, t_made.tolist(), strict=True):
                     if np.isfinite(made_s) and made_s > 0:
                         factor[(j, sign)] = prior[(j, sign)] = made_s / width[j]
