@@ -245,16 +245,20 @@ def _integrate(
     others = np.ones(x_all.size, bool)
     others[cells] = False
     near = np.zeros(0, dtype=np.int64)
+    guard: _StillGuard | None = None
     if isinstance(net, LinearNetwork):
         net.set_active(cells)
         net.segment(ta, tb, cells, x_all)  # the update's other cells are still: eliminated once
         if k == 0:  # power is quadratic in t here: Simpson's rule is exact
             _, pm, _ = net.active(0.5 * (ta + tb), x_all[cells])
             return x_all[cells], (tb - ta) / 6 * (ends[0][1] + 4 * pm + ends[1][1])
-        # cells within a factor 2 of moving are checked at every step, the rest at the end
-        near = np.flatnonzero(
-            others & (_moving(model, 2 * ends[0][0], x_all) | _moving(model, 2 * ends[1][0], x_all))
-        )
+        band = _dead_band(model)
+        if band is not None:
+            guard = _StillGuard(net, band, others, ends, x_all[cells], span_t)
+        else:  # cells within a factor 2 of moving are checked at every step, the rest at the end
+            near = np.flatnonzero(
+                others & (_moving(model, 2 * ends[0][0], x_all) | _moving(model, 2 * ends[1][0], x_all))
+            )
     x_work = x_all.copy()
     frozen = np.zeros(k, bool)  # states put on a bound (see _pin): held there to the interval's end
 
@@ -332,7 +336,10 @@ def _integrate(
             y, hit = pinned
             frozen |= hit
             solver = start(float(solver.t), y)  # a hard stop: restart on the bound
-        if near.size and isinstance(net, LinearNetwork):
+        if guard is not None:
+            _, _, j = net.active(solver.t, y[:k])  # type: ignore[union-attr]
+            guard.check(model, float(solver.t), j, x_all)
+        elif near.size and isinstance(net, LinearNetwork):
             _, _, j = net.active(solver.t, y[:k])
             _check_still(model, net.cell_volts_at(solver.t, j, near), x_all[near], near)
     if solver.status == "failed":
@@ -340,11 +347,71 @@ def _integrate(
             f"the integrator failed at t = {solver.t!r} s; lower the write amplitude or lengthen the edges",
             time_s=float(solver.t),
         )
-    if isinstance(net, LinearNetwork) and others.any():
+    if guard is not None:
+        _, _, j = net.active(tb, solver.y[:k])  # type: ignore[union-attr]
+        guard.check(model, tb, j, x_all)
+    elif isinstance(net, LinearNetwork) and others.any():
         _, _, j = net.active(tb, solver.y[:k])
         rest = np.flatnonzero(others)
         _check_still(model, net.all_cell_volts(tb, j)[rest], x_all[rest], rest)
     return solver.y[:k].copy(), float(solver.y[k])
+
+
+def _dead_band(model) -> tuple[float, float] | None:
+    """The model's fixed voltage thresholds ``(v_neg, v_pos)`` (V) if its rate is exactly 0 between them.
+
+    None for models without thresholds, with thresholds that depend on the state,
+    or whose ``dxdt`` is not exactly zero at the thresholds themselves (checked here).
+    """
+    th = model.thresholds
+    if th is None or model.thresholds_depend_on_state:
+        return None
+    v_neg, v_pos = float(th[0]), float(th[1])
+    if not v_neg < 0 < v_pos:
+        return None
+    x = np.linspace(*model.x_bounds, 9)
+    for v in (v_neg, v_pos, 0.5 * v_neg, 0.5 * v_pos):
+        if np.any(np.asarray(model.dxdt(np.full(x.size, v), x), dtype=float) != 0.0):
+            return None
+    return v_neg, v_pos
+
+
+class _StillGuard:
+    """Shows cheaply that cells outside the integrated set stay inside the model's dead band.
+
+    A cell's voltage is its value at the interval's starting states (linear in
+    time between the corners: ``ends``) minus the response to the change of the
+    update cells' extra currents ``j`` since then; that response is at most the
+    cell's ``reach`` (V/A, from the network) times the largest change of ``j``.
+    Only cells whose distance to the band's edges (``slack``, the smaller at the
+    two ends) that bound does not cover are solved for exactly; usually none.
+    """
+
+    def __init__(
+        self,
+        net: LinearNetwork,
+        band: tuple[float, float],
+        others: NDArray[np.bool_],
+        ends: tuple[tuple[NDArray, float], tuple[NDArray, float]],
+        x_cells: NDArray[np.float64],
+        span_t: tuple[float, float],
+    ) -> None:
+        v_neg, v_pos = band
+        va, vb = ends[0][0], ends[1][0]
+        self.slack = np.minimum(np.minimum(va - v_neg, v_pos - va), np.minimum(vb - v_neg, v_pos - vb))
+        self.slack[~others] = np.inf
+        self.net = net
+        self.ta, self.dt = span_t[0], span_t[1] - span_t[0]
+        self.j_a = net.active(span_t[0], x_cells)[2]
+        self.dj = net.active(span_t[1], x_cells)[2] - self.j_a
+
+    def check(self, model, t: float, j: NDArray[np.float64], x_all: NDArray[np.float64]) -> None:
+        """Raise :class:`_Grow` with the cells that move at ``t`` given the update's currents ``j``."""
+        alpha = (t - self.ta) / self.dt if self.dt > 0 else 0.0
+        delta = float(np.max(np.abs(j - (self.j_a + alpha * self.dj)))) if j.size else 0.0
+        suspects = np.flatnonzero(self.net.reach * delta >= self.slack)
+        if suspects.size:
+            _check_still(model, self.net.cell_volts_at(t, j, suspects), x_all[suspects], suspects)
 
 
 def _pin(
