@@ -6,13 +6,15 @@ its present state to the state of its target conductance (a quadrature of
 ``1 / dxdt`` over the state). The cell's last pulse of the same direction says
 how much faster or slower than nominal it really moves (``T`` of the change it
 made, per second of pulse: its "rate factor", which holds the wires' IR drop,
-device spread and noise as they are), and its next pulse is ``SAFETY`` times
-``T / factor``, rounded down to the width grid. A cell's first pulse of a
-direction takes the factor last learnt in its column (cells of one column see
-nearly the same wires), or 1 in the first row. Where the model cannot say
-(the nominal voltage does not move the cell), the loop falls back to the
-conductance change per second of the last pulse (its "gain"), at most
-``GROWTH`` times the previous width. A row is written in parallel: the cells going the
+device spread and noise as they are), and its next pulse is ``MODEL_SAFETY``
+times ``T / factor``, on the width grid. A cell's first pulse of a
+direction takes the factor of the first pulse of that direction in its
+column in the previous row (cells of one column see nearly the same wires),
+or 1 in the first row. Where the model cannot say (the nominal voltage does
+not move the cell), the loop falls back to the conductance change per second
+of the last pulse (its "gain"), at most ``GROWTH`` times the previous width.
+
+A row is written in parallel: the cells going the
 same way are selected together in one write of several pulse slots, each slot
 driving the columns whose width reaches that far (pulse-width modulation by
 column selection), so every cell gets its own width in one transient. Widths
@@ -42,16 +44,19 @@ if TYPE_CHECKING:
 GRID_PER_OCTAVE = 4
 """Pulse widths are rounded to 2**(k / GRID_PER_OCTAVE) times the first width."""
 SAFETY = 0.8
-"""Fraction of the estimated closing width that a pulse applies."""
+"""Fraction of the estimated closing width that a pulse applies (conductance-gain fallback)."""
+MODEL_SAFETY = 1.0
+"""Fraction of the model's travel time (divided by the learnt rate factor) that a pulse applies;
+the loop is closed, so a slight overshoot costs one pulse of the other direction, as does a
+slight undershoot."""
 QUADRATURE_NODES = 24
 """Gauss-Legendre nodes of the travel-time integral over the state."""
 GROWTH = 4.0
 """Largest ratio between a cell's next width and its last one."""
 
 
-def _grid(width: float, base: float, down: bool = False) -> float:
-    steps = GRID_PER_OCTAVE * np.log2(width / base)
-    return base * 2.0 ** ((np.floor(steps + 1e-9) if down else round(steps)) / GRID_PER_OCTAVE)
+def _grid(width: float, base: float) -> float:
+    return base * 2.0 ** (round(GRID_PER_OCTAVE * np.log2(width / base)) / GRID_PER_OCTAVE)
 
 
 def travel_time(
@@ -126,12 +131,13 @@ def program_adaptive(
     lo, hi = xb.device.x_bounds
     base = {1: float(width_s[0]), -1: float(width_s[1])}
     model = xb.device
-    prior: dict[tuple[int, int], float] = {}  # last rate factor learnt per (column, direction)
+    prior: dict[tuple[int, int], float] = {}  # rate factor of the first pulse per (column, direction)
     for row, members in groups:
         x_goal = model.state_for_conductance(g_target[row] / xb.g_scale[row], float(xb.v_read))
         width: dict[int, float] = {}
         gain: dict[int, float] = {}
         factor = dict(prior)  # a column's cells see similar wires: start from the last row's factor
+        first: dict[tuple[int, int], float] = {}
         seen: set[tuple[int, int]] = set()
         while True:
             g = current.conductances()[row]
@@ -149,7 +155,7 @@ def program_adaptive(
                 t_need = travel_time(model, v, x_now[cols], x_goal[cols])
                 for j, need_s in zip(group, t_need.tolist(), strict=True):
                     if np.isfinite(need_s) and need_s > 0:
-                        width[j] = _grid(SAFETY * need_s / factor.get((j, sign), 1.0), base[sign], down=True)
+                        width[j] = _grid(MODEL_SAFETY * need_s / factor.get((j, sign), 1.0), base[sign])
                     elif j in gain:
                         need = abs(g[j] - g_target[row, j]) / gain[j]
                         width[j] = _grid(min(SAFETY * need, GROWTH * width[j]), base[sign])
@@ -176,7 +182,8 @@ def program_adaptive(
                 t_made = travel_time(model, v, x_now[cols], x_after[cols])
                 for j, made_s in zip(group, t_made.tolist(), strict=True):
                     if np.isfinite(made_s) and made_s > 0:
-                        factor[(j, sign)] = prior[(j, sign)] = made_s / width[j]
+                        factor[(j, sign)] = made_s / width[j]
+                        first.setdefault((j, sign), made_s / width[j])
                 for j in group:
                     pulses[row, j] += 1
                     if moved[j] > 0:
@@ -184,4 +191,5 @@ def program_adaptive(
                     else:  # below its threshold at this width: try longer
                         gain.pop(j, None)
                         width[j] = _grid(GROWTH * width[j], base[sign])
+        prior.update(first)  # first pulses of a row see the wires as the next row's first pulses will
     return finish(current, g_target, rtol, pulses, failures, steps)
