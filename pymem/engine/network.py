@@ -169,7 +169,10 @@ class LinearNetwork(_Base):
             if self.free.size:
                 z[self.free] = self.lu.solve(np.ascontiguousarray(u[self.free]))
             # reach: how far each cell's voltage moves per ampere of extra current in any update cell
-            self.reach = self.reach + np.abs(z[self.p] - z[self.m]).sum(axis=1)
+            self.reach = self.reach.copy()
+            for c0 in range(0, new.size, 16):  # in blocks: a (cells, new) temporary is large at 256x256
+                zc = z[:, c0 : c0 + 16]
+                self.reach += np.abs(zc[self.p] - zc[self.m]).sum(axis=1)
             self.cells = np.concatenate([self.cells, new])
             self.z_all = np.hstack([self.z_all, z])
             order = np.argsort(self.cells)
@@ -251,6 +254,7 @@ class LinearNetwork(_Base):
         self._eye = np.eye(a_pos.size)
         self._coupled = bool(np.any(self.pmat))  # False when every node is driven (no free node)
         self._zd: dict[bytes, tuple[NDArray, NDArray, NDArray]] = {}
+        self._rows: tuple[NDArray, NDArray, NDArray, NDArray] | None = None
 
     def _lerp(self, pair: list, alpha: float):
         return (1 - alpha) * pair[0] + alpha * pair[1]
@@ -325,6 +329,26 @@ class LinearNetwork(_Base):
             hit = self._zd[key] = (wa, vb[p] - vb[m] - wa, self.z_all[p] - self.z_all[m])
         wa, dw, zd = hit
         return wa + self._alpha(t) * dw - zd @ j
+
+    def some_cell_volts(
+        self, t: float, j: NDArray[np.float64], cells: NDArray[np.int64]
+    ) -> NDArray[np.float64]:
+        """Voltage across ``cells`` (V) at ``t``, as :meth:`cell_volts_at`, for sets that change from
+        call to call: each cell's row of the update's response is worked out once per segment."""
+        if self._rows is None:
+            size = self.p.size
+            rows = np.empty((size, self.cells.size))
+            self._rows = (np.zeros(size, bool), rows, np.empty(size), np.empty(size))
+        known, zd, wa, dw = self._rows
+        new = cells[~known[cells]]
+        if new.size:
+            (va, _, _), (vb, _, _) = self._ends
+            p, m = self.p[new], self.m[new]
+            wa[new] = va[p] - va[m]
+            dw[new] = vb[p] - vb[m] - wa[new]
+            zd[new] = self.z_all[p] - self.z_all[m]
+            known[new] = True
+        return wa[cells] + self._alpha(t) * dw[cells] - zd[cells] @ j
 
     def all_cell_volts(self, t: float, j: NDArray[np.float64]) -> NDArray[np.float64]:
         """Voltage across every cell (V) at ``t`` given the active cells' extra currents ``j``."""

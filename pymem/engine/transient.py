@@ -254,13 +254,13 @@ def _integrate(
         if k == 0:  # power is quadratic in t here: Simpson's rule is exact
             _, pm, _ = net.active(0.5 * (ta + tb), x_all[cells])
             return x_all[cells], (tb - ta) / 6 * (ends[0][1] + 4 * pm + ends[1][1])
+        # cells within a factor 2 of moving are checked at every step, the rest at the end
+        near = np.flatnonzero(
+            others & (_moving(model, 2 * ends[0][0], x_all) | _moving(model, 2 * ends[1][0], x_all))
+        )
         band = _dead_band(model)
-        if band is not None:
+        if band is not None:  # only those a bound cannot show still are solved for
             guard = _StillGuard(net, band, others, ends, x_all[cells], span_t)
-        else:  # cells within a factor 2 of moving are checked at every step, the rest at the end
-            near = np.flatnonzero(
-                others & (_moving(model, 2 * ends[0][0], x_all) | _moving(model, 2 * ends[1][0], x_all))
-            )
     x_work = x_all.copy()
     frozen = np.zeros(k, bool)  # states put on a bound (see _pin): held there to the interval's end
 
@@ -338,9 +338,9 @@ def _integrate(
             y, hit = pinned
             frozen |= hit
             solver = start(float(solver.t), y)  # a hard stop: restart on the bound
-        if guard is not None:
+        if guard is not None and near.size:
             _, _, j = net.active(solver.t, y[:k])  # type: ignore[union-attr]
-            guard.check(model, float(solver.t), j, x_all)
+            guard.check(model, float(solver.t), j, x_all, near)
         elif near.size and isinstance(net, LinearNetwork):
             _, _, j = net.active(solver.t, y[:k])
             _check_still(model, net.cell_volts_at(solver.t, j, near), x_all[near], near)
@@ -351,7 +351,7 @@ def _integrate(
         )
     if guard is not None:
         _, _, j = net.active(tb, solver.y[:k])  # type: ignore[union-attr]
-        guard.check(model, tb, j, x_all)
+        guard.check(model, tb, j, x_all, np.flatnonzero(others))
     elif isinstance(net, LinearNetwork) and others.any():
         _, _, j = net.active(tb, solver.y[:k])
         rest = np.flatnonzero(others)
@@ -387,6 +387,8 @@ class _StillGuard:
     cell's ``reach`` (V/A, from the network) times the largest change of ``j``.
     Only cells whose distance to the band's edges (``slack``, the smaller at the
     two ends) that bound does not cover are solved for exactly; usually none.
+    As without the bound, the cells within a factor 2 of moving are checked at
+    every step and all others at the interval's end.
     """
 
     def __init__(
@@ -407,13 +409,15 @@ class _StillGuard:
         self.j_a = net.active(span_t[0], x_cells)[2]
         self.dj = net.active(span_t[1], x_cells)[2] - self.j_a
 
-    def check(self, model, t: float, j: NDArray[np.float64], x_all: NDArray[np.float64]) -> None:
-        """Raise :class:`_Grow` with the cells that move at ``t`` given the update's currents ``j``."""
+    def check(
+        self, model, t: float, j: NDArray[np.float64], x_all: NDArray[np.float64], cells: NDArray[np.int64]
+    ) -> None:
+        """Raise :class:`_Grow` with those of ``cells`` that move at ``t``, given the update's ``j``."""
         alpha = (t - self.ta) / self.dt if self.dt > 0 else 0.0
         delta = float(np.max(np.abs(j - (self.j_a + alpha * self.dj)))) if j.size else 0.0
-        suspects = np.flatnonzero(self.net.reach * delta >= self.slack)
+        suspects = cells[self.net.reach[cells] * delta >= self.slack[cells]]
         if suspects.size:
-            _check_still(model, self.net.cell_volts_at(t, j, suspects), x_all[suspects], suspects)
+            _check_still(model, self.net.some_cell_volts(t, j, suspects), x_all[suspects], suspects)
 
 
 def _pin(
