@@ -169,7 +169,6 @@ class LinearNetwork(_Base):
             if self.free.size:
                 z[self.free] = self.lu.solve(np.ascontiguousarray(u[self.free]))
             # reach: how far each cell's voltage moves per ampere of extra current in any update cell
-            self.reach = self.reach.copy()
             for c0 in range(0, new.size, 16):  # in blocks: a (cells, new) temporary is large at 256x256
                 zc = z[:, c0 : c0 + 16]
                 self.reach += np.abs(zc[self.p] - zc[self.m]).sum(axis=1)
@@ -198,16 +197,12 @@ class LinearNetwork(_Base):
     ) -> None:
         """Prepare evaluations between corners ``ta`` < ``tb`` (sources linear in between).
 
-        ``integrated`` (flat indices, default: every cell of the update) are the
-        cells whose states the evaluations take; they must all be in the
-        update (:meth:`set_active`). The update's other cells ("still": moved
-        since the factorisation, but not moving now) keep their ``states`` (all
-        cells, state units) through the segment, so they are eliminated here
-        once (a Schur complement of the k x k system) instead of at every
-        evaluation. Everything an evaluation needs is stored as a value at
-        ``ta`` plus a slope per unit of ``alpha = (t - ta) / (tb - ta)``, so
-        that an evaluation costs a handful of vector operations on the
-        integrated cells.
+        ``integrated`` (flat indices, default: the whole update, :meth:`set_active`)
+        are the cells whose states evaluations take. The update's other cells
+        (moved since the factorisation, still now) keep their ``states`` (all
+        cells) and are eliminated here once (a Schur complement of the k x k
+        system). Evaluations need only a value at ``ta`` plus a slope per unit
+        of ``alpha = (t - ta) / (tb - ta)``: a few vector operations each.
         """
         self._ta, self._dt = ta, tb - ta
         self._ends = [self.corner(ta), self.corner(tb)]
@@ -330,9 +325,7 @@ class LinearNetwork(_Base):
         wa, dw, zd = hit
         return wa + self._alpha(t) * dw - zd @ j
 
-    def some_cell_volts(
-        self, t: float, j: NDArray[np.float64], cells: NDArray[np.int64]
-    ) -> NDArray[np.float64]:
+    def some_cell_volts(self, t: float, j: NDArray[np.float64], cells: NDArray[np.int64]) -> NDArray:
         """Voltage across ``cells`` (V) at ``t``, as :meth:`cell_volts_at`, for sets that change from
         call to call: each cell's row of the update's response is worked out once per segment."""
         if self._rows is None:
