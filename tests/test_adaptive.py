@@ -56,3 +56,16 @@ def test_bad_width_settings_are_refused(kwargs: dict, message: str) -> None:
     args = {"width_s": 1e-9, **kwargs}
     with pytest.raises(ParameterError, match=message):
         program_and_verify(xb, xb.conductances(), 0.1, -0.3, **args)
+
+
+def test_travel_time_is_the_model_time_at_constant_voltage() -> None:
+    from pymem.ops.adaptive import travel_time
+
+    model = devices.get("vteam", r_on_ohm=1e4, r_off_ohm=1e5)
+    v = 2.0 * model.v_off_v
+    rate = float(model.dxdt(v, 0.5))  # window "none": the same rate everywhere inside its layers
+    x0, x1 = np.array([0.3, 0.6, 0.4, 0.5]), np.array([0.5, 0.65, 0.2, 0.5])
+    t = travel_time(model, v, x0, x1)
+    assert np.allclose(t[:2], (x1[:2] - x0[:2]) / rate, rtol=1e-12)
+    assert t[2] == np.inf  # this voltage drives the state up, not down
+    assert t[3] == 0.0

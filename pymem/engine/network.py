@@ -24,6 +24,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
+from scipy.linalg.lapack import dgesv
 
 from pymem.circuit.write import WriteCircuit
 from pymem.engine.stamps import branch_matrix, bulk_junction, junction_step_limit, nmos_level1, stamps
@@ -38,6 +39,12 @@ NEWTON_RELTOL = 1e-10
 """Newton stops when no node moves by more than this fraction of the largest node voltage..."""
 NEWTON_VNTOL_V = 1e-12
 """... plus this absolute voltage (V)."""
+
+
+def _solve(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``a^-1 b`` for a small dense system, through LAPACK directly (numpy's checks cost more here)."""
+    _, _, x, info = dgesv(a, b)
+    return x if info == 0 else np.linalg.solve(a, b)  # a singular system: numpy raises its error
 
 
 def is_ohmic(circuit: WriteCircuit) -> bool:
@@ -120,10 +127,11 @@ class LinearNetwork(_Base):
         self.lu = spla.splu(
             a, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
         )
-        self._corner: dict[float, tuple[NDArray, NDArray, NDArray]] = {}
+        self._corner: dict[bytes, tuple[NDArray, NDArray, NDArray]] = {}
         self.cells = np.zeros(0, dtype=np.int64)
         self.z_all = np.zeros((self.n, 0))
         self.__dict__.pop("pmat", None)  # set_active() rebuilds it: no stale k x k block of the old cells
+        self.reach = np.zeros(states.size)
         if hasattr(self, "_ends"):
             del self._ends
 
@@ -132,16 +140,21 @@ class LinearNetwork(_Base):
         return self.scale[cells] * np.asarray(self.model.current(1.0, x), dtype=float)
 
     def corner(self, t: float) -> tuple[NDArray, NDArray, NDArray]:
-        """Unperturbed node voltages (n,), source volts and source currents at ``t``."""
-        hit = self._corner.get(t)
+        """Unperturbed node voltages (n,), source volts and source currents at ``t``.
+
+        Solved once per distinct set of source voltages (a pulse's two flat-top
+        corners share one solve; all sources at 0 V need none).
+        """
+        v_s = self.source_volts(t)
+        key = v_s.tobytes()
+        hit = self._corner.get(key)
         if hit is None:
-            v_s = self.source_volts(t)
             v_all = np.zeros(self.n)
             v_all[self.src_nodes] = v_s
-            if self.free.size:
+            if self.free.size and np.any(v_s):
                 v_all[self.free] = self.lu.solve(-(self.g_fs @ v_s))
             hit = (v_all, v_s, self.g_s @ v_all)
-            self._corner[t] = hit
+            self._corner[key] = hit
         return hit
 
     def set_active(self, cells: NDArray[np.int64]) -> None:
@@ -156,6 +169,10 @@ class LinearNetwork(_Base):
             z = np.zeros((self.n, new.size))
             if self.free.size:
                 z[self.free] = self.lu.solve(np.ascontiguousarray(u[self.free]))
+            # reach: how far each cell's voltage moves per ampere of extra current in any update cell
+            for c0 in range(0, new.size, 16):  # in blocks: a (cells, new) temporary is large at 256x256
+                zc = z[:, c0 : c0 + 16]
+                self.reach += np.abs(zc[self.p] - zc[self.m]).sum(axis=1)
             self.cells = np.concatenate([self.cells, new])
             self.z_all = np.hstack([self.z_all, z])
             order = np.argsort(self.cells)
@@ -172,27 +189,68 @@ class LinearNetwork(_Base):
             np.add.at(u_s, (slot[nodes][hit], np.flatnonzero(hit)), sign)
         self.w = u_s - self.g_s @ self.z_all
 
-    def segment(self, ta: float, tb: float) -> None:
+    def segment(
+        self,
+        ta: float,
+        tb: float,
+        integrated: NDArray[np.int64] | None = None,
+        states: NDArray[np.float64] | None = None,
+    ) -> None:
         """Prepare evaluations between corners ``ta`` < ``tb`` (sources linear in between).
 
-        Everything an evaluation needs is stored as a value at ``ta`` plus a
-        slope per unit of ``alpha = (t - ta) / (tb - ta)``, so that an evaluation
-        costs a handful of k-vector operations.
+        ``integrated`` (flat indices, default: the whole update, :meth:`set_active`)
+        are the cells whose states evaluations take. The update's other cells
+        (moved since the factorisation, still now) keep their ``states`` (all
+        cells) and are eliminated here once (a Schur complement of the k x k
+        system). Evaluations need only a value at ``ta`` plus a slope per unit
+        of ``alpha = (t - ta) / (tb - ta)``: a few vector operations each.
         """
         self._ta, self._dt = ta, tb - ta
         self._ends = [self.corner(ta), self.corner(tb)]
         c = self.cells
+        a_pos = np.arange(c.size) if integrated is None else np.searchsorted(c, integrated)
+        if integrated is not None and not (
+            np.all(a_pos < c.size) and np.array_equal(c[np.minimum(a_pos, c.size - 1)], integrated)
+        ):
+            raise RuntimeError("the engine's active set lost track of its cells; please report this")
+        s_pos = np.setdiff1d(np.arange(c.size), a_pos)
         (va, vsa, isa), (vb, vsb, isb) = self._ends
-        self._u0 = [v[self.p[c]] - v[self.m[c]] for v in (va, vb)]
-        self._c = [self.w.T @ vs for vs in (vsa, vsb)]
-        self._u0a, self._du0 = self._u0[0], self._u0[1] - self._u0[0]
-        self._ca, self._dc = self._c[0], self._c[1] - self._c[0]
+        u0 = [v[self.p[c]] - v[self.m[c]] for v in (va, vb)]
+        cm = [self.w.T @ vs for vs in (vsa, vsb)]
         dvs, dis = vsb - vsa, isb - isa  # power of the unperturbed network: quadratic in alpha
         self._pw = (float(vsa @ isa), float(vsa @ dis + dvs @ isa), float(dvs @ dis))
-        self._g0c, self._scale_c = self.g0[c], self.scale[c]
-        self._eye = np.eye(c.size)
+        self.integrated = c[a_pos]
+        self._a_pos, self._s_pos = a_pos, s_pos
+        p_aa = self.pmat[np.ix_(a_pos, a_pos)]
+        if s_pos.size:
+            if states is None:
+                raise RuntimeError("segment() needs the states of the still cells; please report this")
+            d_s = self.conductance(c[s_pos], states[c[s_pos]]) - self.g0[c[s_pos]]
+            k_s = np.eye(s_pos.size) + self.pmat[np.ix_(s_pos, s_pos)] * d_s[None, :]
+            lu = sla.lu_factor(k_s, check_finite=False)
+            t_sa = sla.lu_solve(lu, self.pmat[np.ix_(s_pos, a_pos)], check_finite=False)
+            r = [sla.lu_solve(lu, u[s_pos], check_finite=False) for u in u0]
+            p_as_d = self.pmat[np.ix_(a_pos, s_pos)] * d_s[None, :]
+            p_aa = p_aa - p_as_d @ t_sa
+            u0a = [u[a_pos] - p_as_d @ ri for u, ri in zip(u0, r, strict=True)]
+            self._js = [d_s * ri for ri in r]  # still cells' extra currents: js(alpha) - dst @ j_a
+            self._dst = d_s[:, None] * t_sa
+            ca = [ci[a_pos] - self._dst.T @ ci[s_pos] for ci in cm]
+        else:
+            u0a = [u[a_pos] for u in u0]
+            self._js = [np.zeros(0), np.zeros(0)]
+            self._dst = np.zeros((0, a_pos.size))
+            ca = [ci[a_pos] for ci in cm]
+        self._pmat_a = p_aa
+        self._cm, self._dcm = cm[0], cm[1] - cm[0]
+        self._u0a, self._du0 = u0a[0], u0a[1] - u0a[0]
+        self._ca, self._dc = ca[0], ca[1] - ca[0]
+        self._jsa, self._djs = self._js[0], self._js[1] - self._js[0]
+        self._g0c, self._scale_c = self.g0[self.integrated], self.scale[self.integrated]
+        self._eye = np.eye(a_pos.size)
         self._coupled = bool(np.any(self.pmat))  # False when every node is driven (no free node)
         self._zd: dict[bytes, tuple[NDArray, NDArray, NDArray]] = {}
+        self._rows: tuple[NDArray, NDArray, NDArray, NDArray] | None = None
 
     def _lerp(self, pair: list, alpha: float):
         return (1 - alpha) * pair[0] + alpha * pair[1]
@@ -203,30 +261,41 @@ class LinearNetwork(_Base):
     def _cond_c(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
         return self._scale_c * self.model.current(1.0, x)
 
+    def _full_j(self, alpha: float, j_a: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Extra currents of every cell of the update (A) from those of the integrated cells."""
+        if not self._s_pos.size:
+            return j_a
+        j = np.empty(self.cells.size)
+        j[self._a_pos] = j_a
+        j[self._s_pos] = self._jsa + alpha * self._djs - self._dst @ j_a
+        return j
+
     def active(self, t: float, x: NDArray[np.float64]) -> tuple[NDArray, float, NDArray]:
-        """Voltages across the active cells (V), the source power (W) and their extra currents (A)."""
+        """Voltages across the integrated cells (V) at their states ``x``, the source power (W),
+        and the extra currents of every cell of the update (A)."""
         alpha = (t - self._ta) / self._dt if self._dt > 0 else 0.0
         u0 = self._u0a + alpha * self._du0
         d = self._cond_c(x) - self._g0c
-        u = np.linalg.solve(self._eye + self.pmat * d, u0) if self._coupled else u0
-        j = d * u
+        u = _solve(self._eye + self._pmat_a * d, u0) if self._coupled and d.size else u0
+        j = self._full_j(alpha, d * u)
         p0, p1, p2 = self._pw
-        power = p0 + alpha * (p1 + alpha * p2) + float((self._ca + alpha * self._dc) @ j)
+        power = p0 + alpha * (p1 + alpha * p2) + float((self._cm + alpha * self._dcm) @ j)
         return u, power, j
 
     def active_jacobian(
         self, t: float, x: NDArray[np.float64], span: float
     ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-        """Derivatives of the active cells' voltages and extra currents with respect to their states.
+        """Derivatives of the integrated cells' voltages and extra currents with respect to their states.
 
         Returns
         -------
         u : ndarray, shape (k,)
-            Voltages across the active cells (V).
+            Voltages across the integrated cells (V).
         du_dx, dj_dx : ndarray, shape (k, k)
             d u_a / d x_b (V per state unit) and d j_a / d x_b (A per state unit).
         c : ndarray, shape (k,)
-            Source power per unit extra current of each cell (V): dP/dj.
+            Source power per unit extra current of each integrated cell (V): dP/dj,
+            with the still cells' response included.
         """
         alpha = self._alpha(t)
         u0 = self._u0a + alpha * self._du0
@@ -235,9 +304,9 @@ class LinearNetwork(_Base):
         gp = (self._cond_c(x + h) - self._cond_c(x - h)) / (2 * h)
         d = g - self._g0c
         if self._coupled:
-            lu = sla.lu_factor(self._eye + self.pmat * d[None, :], check_finite=False)
+            lu = sla.lu_factor(self._eye + self._pmat_a * d[None, :], check_finite=False)
             u = sla.lu_solve(lu, u0, check_finite=False)
-            du_dx = -sla.lu_solve(lu, self.pmat * (gp * u)[None, :], check_finite=False)
+            du_dx = -sla.lu_solve(lu, self._pmat_a * (gp * u)[None, :], check_finite=False)
         else:
             u, du_dx = u0, np.zeros((d.size, d.size))
         dj_dx = np.diag(gp * u) + d[:, None] * du_dx
@@ -256,6 +325,24 @@ class LinearNetwork(_Base):
             hit = self._zd[key] = (wa, vb[p] - vb[m] - wa, self.z_all[p] - self.z_all[m])
         wa, dw, zd = hit
         return wa + self._alpha(t) * dw - zd @ j
+
+    def some_cell_volts(self, t: float, j: NDArray[np.float64], cells: NDArray[np.int64]) -> NDArray:
+        """Voltage across ``cells`` (V) at ``t``, as :meth:`cell_volts_at`, for sets that change from
+        call to call: each cell's row of the update's response is worked out once per segment."""
+        if self._rows is None:
+            size = self.p.size
+            rows = np.empty((size, self.cells.size))
+            self._rows = (np.zeros(size, bool), rows, np.empty(size), np.empty(size))
+        known, zd, wa, dw = self._rows
+        new = cells[~known[cells]]
+        if new.size:
+            (va, _, _), (vb, _, _) = self._ends
+            p, m = self.p[new], self.m[new]
+            wa[new] = va[p] - va[m]
+            dw[new] = vb[p] - vb[m] - wa[new]
+            zd[new] = self.z_all[p] - self.z_all[m]
+            known[new] = True
+        return wa[cells] + self._alpha(t) * dw[cells] - zd[cells] @ j
 
     def all_cell_volts(self, t: float, j: NDArray[np.float64]) -> NDArray[np.float64]:
         """Voltage across every cell (V) at ``t`` given the active cells' extra currents ``j``."""

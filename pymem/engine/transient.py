@@ -44,10 +44,11 @@ PIN_GAP = 1e-9
 """States this close to a bound (fraction of the range), pushed outwards, are put on it."""
 BOUND_SLACK = 1e-3
 """How far past a bound (fraction of the state range) a state may go before it is an error."""
-REFACTOR_STILL_CELLS = 8
-"""Ohmic arrays: when more cells than this have moved since the factorisation but cannot move in
-the next interval, the nodal matrix is factorised afresh at the present states (exact either way:
-it keeps the rank-k update, and the integrated set, small)."""
+REFACTOR_STILL_CELLS = 256
+"""Ohmic arrays: cells that have moved since the factorisation but cannot move in the next interval
+stay in the rank-k update and are eliminated once per interval (not integrated); when there are
+more than this many, the nodal matrix is factorised afresh at the present states instead (exact
+either way: it bounds the update's size and memory)."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,8 @@ def _simulate(
         p_scale = max(p_scale, abs(_at(net, float(t), x)[1]))
     e_atol = 1e-9 * max(p_scale, 1e-30) * float(corners[-1])
     for ta, tb in zip(corners[:-1].tolist(), corners[1:].tolist(), strict=True):
+        if not (np.any(net.source_volts(ta)) or np.any(net.source_volts(tb))):
+            continue  # every source at 0 V (floating lines leak to ground): nothing flows, nothing moves
         if ohmic:
             net.set_active(np.flatnonzero(active))  # type: ignore[union-attr]
             net.segment(ta, tb)  # type: ignore[union-attr]
@@ -168,8 +171,8 @@ def _simulate(
         if ohmic and np.count_nonzero(active & ~cand) > REFACTOR_STILL_CELLS:
             net.refactor(x)  # type: ignore[union-attr]
             active[:] = False
-        cand |= active
         if not ohmic:
+            cand |= active
             vm, _ = net.solve_all(0.5 * (ta + tb), x)
             cand |= _moving(model, vm * (1 + margin), x)
         while True:
@@ -244,11 +247,10 @@ def _integrate(
     others = np.ones(x_all.size, bool)
     others[cells] = False
     near = np.zeros(0, dtype=np.int64)
+    guard: _StillGuard | None = None
     if isinstance(net, LinearNetwork):
         net.set_active(cells)
-        net.segment(ta, tb)
-        if not np.array_equal(net.cells, cells):
-            raise RuntimeError("the engine's active set lost track of its cells; please report this")
+        net.segment(ta, tb, cells, x_all)  # the update's other cells are still: eliminated once
         if k == 0:  # power is quadratic in t here: Simpson's rule is exact
             _, pm, _ = net.active(0.5 * (ta + tb), x_all[cells])
             return x_all[cells], (tb - ta) / 6 * (ends[0][1] + 4 * pm + ends[1][1])
@@ -256,6 +258,9 @@ def _integrate(
         near = np.flatnonzero(
             others & (_moving(model, 2 * ends[0][0], x_all) | _moving(model, 2 * ends[1][0], x_all))
         )
+        band = _dead_band(model)
+        if band is not None:  # only those a bound cannot show still are solved for
+            guard = _StillGuard(net, band, others, ends, x_all[cells], span_t)
     x_work = x_all.copy()
     frozen = np.zeros(k, bool)  # states put on a bound (see _pin): held there to the interval's end
 
@@ -333,7 +338,10 @@ def _integrate(
             y, hit = pinned
             frozen |= hit
             solver = start(float(solver.t), y)  # a hard stop: restart on the bound
-        if near.size and isinstance(net, LinearNetwork):
+        if guard is not None and near.size:
+            _, _, j = net.active(solver.t, y[:k])  # type: ignore[union-attr]
+            guard.check(model, float(solver.t), j, x_all, near)
+        elif near.size and isinstance(net, LinearNetwork):
             _, _, j = net.active(solver.t, y[:k])
             _check_still(model, net.cell_volts_at(solver.t, j, near), x_all[near], near)
     if solver.status == "failed":
@@ -341,11 +349,75 @@ def _integrate(
             f"the integrator failed at t = {solver.t!r} s; lower the write amplitude or lengthen the edges",
             time_s=float(solver.t),
         )
-    if isinstance(net, LinearNetwork) and others.any():
+    if guard is not None:
+        _, _, j = net.active(tb, solver.y[:k])  # type: ignore[union-attr]
+        guard.check(model, tb, j, x_all, np.flatnonzero(others))
+    elif isinstance(net, LinearNetwork) and others.any():
         _, _, j = net.active(tb, solver.y[:k])
         rest = np.flatnonzero(others)
         _check_still(model, net.all_cell_volts(tb, j)[rest], x_all[rest], rest)
     return solver.y[:k].copy(), float(solver.y[k])
+
+
+def _dead_band(model) -> tuple[float, float] | None:
+    """The model's fixed voltage thresholds ``(v_neg, v_pos)`` (V) if its rate is exactly 0 between them.
+
+    None for models without thresholds, with thresholds that depend on the state,
+    or whose ``dxdt`` is not exactly zero at the thresholds themselves (checked here).
+    """
+    th = model.thresholds
+    if th is None or model.thresholds_depend_on_state:
+        return None
+    v_neg, v_pos = float(th[0]), float(th[1])
+    if not v_neg < 0 < v_pos:
+        return None
+    x = np.linspace(*model.x_bounds, 9)
+    for v in (v_neg, v_pos, 0.5 * v_neg, 0.5 * v_pos):
+        if np.any(np.asarray(model.dxdt(np.full(x.size, v), x), dtype=float) != 0.0):
+            return None
+    return v_neg, v_pos
+
+
+class _StillGuard:
+    """Shows cheaply that cells outside the integrated set stay inside the model's dead band.
+
+    A cell's voltage is its value at the interval's starting states (linear in
+    time between the corners: ``ends``) minus the response to the change of the
+    update cells' extra currents ``j`` since then; that response is at most the
+    cell's ``reach`` (V/A, from the network) times the largest change of ``j``.
+    Only cells whose distance to the band's edges (``slack``, the smaller at the
+    two ends) that bound does not cover are solved for exactly; usually none.
+    As without the bound, the cells within a factor 2 of moving are checked at
+    every step and all others at the interval's end.
+    """
+
+    def __init__(
+        self,
+        net: LinearNetwork,
+        band: tuple[float, float],
+        others: NDArray[np.bool_],
+        ends: tuple[tuple[NDArray, float], tuple[NDArray, float]],
+        x_cells: NDArray[np.float64],
+        span_t: tuple[float, float],
+    ) -> None:
+        v_neg, v_pos = band
+        va, vb = ends[0][0], ends[1][0]
+        self.slack = np.minimum(np.minimum(va - v_neg, v_pos - va), np.minimum(vb - v_neg, v_pos - vb))
+        self.slack[~others] = np.inf
+        self.net = net
+        self.ta, self.dt = span_t[0], span_t[1] - span_t[0]
+        self.j_a = net.active(span_t[0], x_cells)[2]
+        self.dj = net.active(span_t[1], x_cells)[2] - self.j_a
+
+    def check(
+        self, model, t: float, j: NDArray[np.float64], x_all: NDArray[np.float64], cells: NDArray[np.int64]
+    ) -> None:
+        """Raise :class:`_Grow` with those of ``cells`` that move at ``t``, given the update's ``j``."""
+        alpha = (t - self.ta) / self.dt if self.dt > 0 else 0.0
+        delta = float(np.max(np.abs(j - (self.j_a + alpha * self.dj)))) if j.size else 0.0
+        suspects = cells[self.net.reach[cells] * delta >= self.slack[cells]]
+        if suspects.size:
+            _check_still(model, self.net.some_cell_volts(t, j, suspects), x_all[suspects], suspects)
 
 
 def _pin(
