@@ -35,11 +35,11 @@ from numpy.typing import NDArray
 
 from pymem.circuit.write import line_voltages, schedule_circuit
 from pymem.errors import SimulationError
+from pymem.ops.verify import ProgramResult, finish, pending
 
 if TYPE_CHECKING:
     from pymem.crossbar.spec import Crossbar
     from pymem.devices.variability import Variability
-    from pymem.ops.program import ProgramResult
 
 GRID_PER_OCTAVE = 4
 """Pulse widths are rounded to 2**(k / GRID_PER_OCTAVE) times the first width."""
@@ -121,8 +121,6 @@ def program_adaptive(
     run,
 ) -> ProgramResult:
     """The adaptive loop over ``groups`` (row, columns); see the module docstring."""
-    from pymem.ops.program import finish, pending
-
     rng = noise.write_rng() if noise is not None else None
     pulses = np.zeros(g_target.shape, dtype=np.int64)
     failures: dict[tuple[int, int], str] = {}

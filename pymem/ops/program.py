@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,6 +36,7 @@ from pymem.engine import transient
 from pymem.errors import ParameterError, SimulationError, SlowSimulationWarning
 from pymem.netlist import crossbar as xnet
 from pymem.netlist.write import circuit_deck
+from pymem.ops.verify import ProgramResult, finish, pending
 
 NGSPICE_WRITE_TIMES_S = {
     "tight": {256: 6.3, 1024: 125.0},
@@ -191,76 +192,6 @@ def write_pulses(
         disturb_mean=float(np.mean(np.abs(delta[others])) / span) if others.any() else 0.0,
         energy_j=energy,
         seconds=time.perf_counter() - t0,
-    )
-
-
-@dataclass
-class ProgramResult:
-    """Outcome of program-and-verify over an array.
-
-    Attributes
-    ----------
-    states : ndarray, shape (rows, cols)
-        Final device states.
-    g_target, g_final : ndarray, shape (rows, cols)
-        Target and final conductances at the read voltage (S).
-    pulses : ndarray of int, shape (rows, cols)
-        Pulses spent per cell.
-    converged : ndarray of bool, shape (rows, cols)
-        Cells within tolerance.
-    failures : dict
-        Cell to the error message of a transient that failed (the loop went on).
-    step_seconds : list of float
-        Wall time of each pulse-and-verify step (s).
-    """
-
-    states: NDArray[np.float64]
-    g_target: NDArray[np.float64]
-    g_final: NDArray[np.float64]
-    pulses: NDArray[np.int64]
-    converged: NDArray[np.bool_]
-    failures: dict[tuple[int, int], str] = field(default_factory=dict)
-    step_seconds: list[float] = field(default_factory=list)
-
-    @property
-    def rel_error(self) -> NDArray[np.float64]:
-        """|g_final - g_target| / g_target per cell."""
-        return np.abs(self.g_final - self.g_target) / self.g_target
-
-
-def pending(
-    row: int,
-    members: list[int],
-    err: NDArray[np.float64],
-    rtol: float,
-    pulses: NDArray[np.int64],
-    max_pulses: int,
-    failures: dict[tuple[int, int], str],
-) -> list[int]:
-    """Columns of ``row`` still outside ``rtol`` that have pulses left and no failed transient."""
-    return [
-        j for j in members if abs(err[j]) > rtol and pulses[row, j] < max_pulses and (row, j) not in failures
-    ]
-
-
-def finish(
-    current: Crossbar,
-    g_target: NDArray[np.float64],
-    rtol: float,
-    pulses: NDArray[np.int64],
-    failures: dict[tuple[int, int], str],
-    steps: list[float],
-) -> ProgramResult:
-    """The :class:`ProgramResult` of a loop that left the array at ``current``."""
-    g_final = np.asarray(current.conductances(), dtype=float)
-    return ProgramResult(
-        states=np.array(current.states),
-        g_target=g_target,
-        g_final=g_final,
-        pulses=pulses,
-        converged=np.abs(g_final - g_target) <= rtol * g_target,
-        failures=failures,
-        step_seconds=steps,
     )
 
 
