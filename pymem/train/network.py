@@ -31,6 +31,7 @@ from pymem import devices
 from pymem.checks import check_finite, check_int
 from pymem.constants import (
     BACKENDS,
+    READ_BACKENDS,
     RULES,
     WRITE_BACKENDS,
     BackendName,
@@ -121,8 +122,8 @@ def check_run_settings(cfg: Any) -> None:
         raise ParameterError(f"unknown model {cfg.model!r}; choose one of {devices.names()}")
     if cfg.rule not in RULES:
         raise ParameterError(f"unknown update rule {cfg.rule!r}; choose one of {RULES}")
-    if cfg.read_backend not in ("solver", "ngspice"):
-        raise ParameterError(f"read_backend={cfg.read_backend!r}; choose 'solver' or 'ngspice'")
+    if cfg.read_backend not in READ_BACKENDS:
+        raise ParameterError(f"read_backend={cfg.read_backend!r}; choose one of {READ_BACKENDS}")
     if cfg.backend not in WRITE_BACKENDS:
         raise ParameterError(f"backend={cfg.backend!r} is not a write engine; choose one of {WRITE_BACKENDS}")
     for name in ("epochs", "batch"):
