@@ -23,7 +23,7 @@ import pytest
 
 from pymem import devices
 from pymem.devices.vteam import VTEAM
-from pymem.ops.device import SPICE_OPTIONS
+from pymem.netlist.device import SPICE_OPTIONS
 from pymem.ops.device import simulate as simulate_device
 
 ROOT = Path(__file__).resolve().parents[1]
