@@ -172,6 +172,15 @@ def gradients(
     return [x.T @ e1 / n, hb.T @ e2 / n], [e1, e2]
 
 
+def ideal_update(
+    cfg: TwoLayerConfig, w: list[NDArray[np.float64]], x: NDArray[np.float64], y: NDArray[np.int64]
+) -> list[NDArray[np.float64]]:
+    """One SGD step of the float network on the batch ``x, y``; weights kept in [-1, 1]."""
+    hb, z1, logits = forward(cfg, x, w)
+    grads, _ = gradients(cfg, x, y, hb, z1, logits, w[1])
+    return [np.clip(wk - cfg.lr * g, -1.0, 1.0) for wk, g in zip(w, grads, strict=True)]
+
+
 def _tiled(
     cfg: TwoLayerConfig, design: PulseDesign, r_wire: float, shapes: list[tuple[int, int]]
 ) -> list[TiledLayer]:
@@ -277,9 +286,7 @@ def train_two_layer(cfg: TwoLayerConfig | None = None, quiet: bool = True) -> Tw
         x_ep, y_ep = ds.x_train[perm], ds.y_train[perm]
         t0, c0 = time.perf_counter(), time.process_time()
         for sl in batches:
-            hb, z1, logits = forward(cfg, x_ep[sl], w_ideal)
-            grads, _ = gradients(cfg, x_ep[sl], y_ep[sl], hb, z1, logits, w_ideal[1])
-            w_ideal = [np.clip(w - cfg.lr * g, -1.0, 1.0) for w, g in zip(w_ideal, grads, strict=True)]
+            w_ideal = ideal_update(cfg, w_ideal, x_ep[sl], y_ep[sl])
             bar.update(1)
         record("ideal", epoch, w_ideal, None, (time.perf_counter() - t0, time.process_time() - c0))
         for run, layers in nets.items():
