@@ -53,6 +53,11 @@ CONDUCTANCE_RANGE_RTOL = 1e-12
 conductance of a bound state is still accepted (round-off of the bound itself)."""
 
 
+def spice_clamp01(x: str) -> str:
+    """B-source text of ``x`` clamped to [0, 1] (every model's state inside its current)."""
+    return f"min(max({x},0),1)"
+
+
 @dataclasses.dataclass(frozen=True)
 class Preset:
     """A named parameter set of a model: overrides of its defaults, with the source they come from.

@@ -30,7 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from pymem.constants import HP_WINDOWS as WINDOWS
 from pymem.constants import HpWindow as Window
-from pymem.devices.base import DeviceModel, Preset, require
+from pymem.devices.base import DeviceModel, Preset, require, spice_clamp01
 
 
 @dataclass(frozen=True)
@@ -131,16 +131,12 @@ class HPMemristor(DeviceModel):
             "jwin": self.j,
         }
 
-    @staticmethod
-    def _xc(x: str) -> str:
-        return f"min(max({x},0),1)"
-
     def spice_current(self, v: str, x: str) -> str:
-        return f"{v}/(ron*{self._xc(x)}+roff*(1-{self._xc(x)}))"
+        return f"{v}/(ron*{spice_clamp01(x)}+roff*(1-{spice_clamp01(x)}))"
 
     def spice_dxdt(self, v: str, x: str) -> str:
         i = f"({self.spice_current(v, x)})"
-        xc = self._xc(x)
+        xc = spice_clamp01(x)
         if self.window == "joglekar":
             f = f"(1-pow(2*{xc}-1,2*pwin))"
         elif self.window == "biolek":

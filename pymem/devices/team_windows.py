@@ -30,7 +30,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from pymem.devices.vteam import clamp01, spice_clamp01
+from pymem.devices.base import spice_clamp01
+from pymem.devices.vteam import clamp01
 
 OWN_WINDOWS = ("joglekar", "prodromakis", "kvatinsky")
 """The windows this module evaluates (the others are VTEAM's)."""

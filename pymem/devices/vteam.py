@@ -65,7 +65,7 @@ from numpy.typing import ArrayLike, NDArray
 from pymem.constants import R_MODELS, RModel
 from pymem.constants import VTEAM_WINDOWS as WINDOWS
 from pymem.constants import VteamWindow as Window
-from pymem.devices.base import DeviceModel, Preset, require
+from pymem.devices.base import DeviceModel, Preset, require, spice_clamp01
 from pymem.devices.waveforms import Sine
 from pymem.numeric import significant
 
@@ -128,11 +128,6 @@ def window_of(x: ArrayLike, drive: ArrayLike, window: str, p: float, layer: floa
 
 
 # ----- equations shared with TEAM: SPICE text ----------------------------------------
-def spice_clamp01(x: str) -> str:
-    """B-source text of ``x`` clamped to [0, 1]."""
-    return f"min(max({x},0),1)"
-
-
 def spice_resistance(x: str, r_model: str, clamped: bool = True) -> str:
     """B-source text of R(x) over the subcircuit parameters ``ron``, ``roff``, ``lam``.
 

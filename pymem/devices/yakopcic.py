@@ -38,7 +38,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from pymem.devices.base import DeviceModel, Preset, require
+from pymem.devices.base import DeviceModel, Preset, require, spice_clamp01
 from pymem.devices.waveforms import Sine
 
 
@@ -187,15 +187,11 @@ class Yakopcic(DeviceModel):
             "eta": self.eta,
         }
 
-    @staticmethod
-    def _xc(x: str) -> str:
-        return f"min(max({x},0),1)"
-
     def spice_current(self, v: str, x: str) -> str:
-        return f"(({v})>=0?a1:a2)*{self._xc(x)}*sinh(bcurv*({v}))"
+        return f"(({v})>=0?a1:a2)*{spice_clamp01(x)}*sinh(bcurv*({v}))"
 
     def spice_dxdt(self, v: str, x: str) -> str:
-        xc = self._xc(x)
+        xc = spice_clamp01(x)
         g = f"(ap*max(exp({v})-exp(vp),0)-an*max(exp(-({v}))-exp(vn),0))"
         f_pos = f"exp(-alphap*max({xc}-xp,0))*min((1-{xc})/(1-xp),1)"
         f_neg = f"exp(alphan*min({xc}+xn-1,0))*min({xc}/(1-xn),1)"
