@@ -142,7 +142,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--data", default="digits", choices=INFER_DATASETS, help="data set (default digits)")
     add_model_args(p, "vteam")
     p.add_argument("--tile", type=int, default=32, help="largest tile side (default 32)")
-    p.add_argument("--r-wire", type=float, default=0.5, help="ohm per segment (default 0.5)")
+    p.add_argument("--r-wire", type=float, default=0.02, help="ohm per segment (default 0.02)")
     p.add_argument("--activation", default="relu", choices=ACTIVATIONS, help="(default relu)")
     add_adc_args(p)
     p.add_argument("--rtol", type=float, default=0.02, help="program-and-verify tolerance (default 0.02)")
