@@ -8,7 +8,7 @@ from typing import Any
 from pymem import devices
 from pymem.constants import BACKENDS, CELLS, SENSES
 from pymem.devices.base import DeviceModel
-from pymem.devices.params import parse_params
+from pymem.devices.params import model_with
 
 
 def add_model_args(p: argparse.ArgumentParser, default: str | None, what: str = "device model") -> None:
@@ -45,12 +45,7 @@ def model_from(args: argparse.Namespace, default: str | None = None, **fixed: An
         For an unknown preset or parameter (listing the model's, with units) or a bad value.
     """
     name = args.model if args.model is not None else default
-    preset = getattr(args, "preset", None)
-    items = getattr(args, "param", [])
-    if preset is None and not items and not fixed:
-        return name
-    base = devices.get(name, preset=preset)
-    return devices.get(name, preset=preset, **{**fixed, **parse_params(base, items)})
+    return model_with(name, getattr(args, "preset", None), getattr(args, "param", []), **fixed)
 
 
 def add_sim_backend_arg(p: argparse.ArgumentParser) -> None:

@@ -221,3 +221,26 @@ def convert(p: ParamInfo, text: str) -> Any:
             raise ParameterError(f"{p.name}={text!r} must be a whole number")
         return int(value)
     return value
+
+
+def model_with(
+    name: str, preset: str | None = None, items: list[str] | tuple[str, ...] = (), **fixed: Any
+) -> str | DeviceModel:
+    """The model ``name`` with a preset, ``NAME=VALUE`` items and ``fixed`` overrides applied.
+
+    The bare ``name`` when nothing is overridden, so that configurations and sweep
+    points that do not touch the device keep naming it; else the built model.
+    ``items`` are checked by :func:`parse_params`; ``fixed`` are typed overrides a
+    caller sets itself (the CLI's ``--window``).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown model, preset or parameter (listing the model's, with units) or a bad value.
+    """
+    from pymem import devices
+
+    if preset is None and not items and not fixed:
+        return name
+    base = devices.get(name, preset=preset)
+    return devices.get(name, preset=preset, **{**fixed, **parse_params(base, items)})

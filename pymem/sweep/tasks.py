@@ -83,15 +83,10 @@ def device_of(p: dict[str, Any]) -> Any:
     ParameterError
         For an unknown preset or parameter, naming the model's parameters with their units.
     """
-    from pymem import devices
-    from pymem.devices.params import parse_params
+    from pymem.devices.params import model_with
 
     items = [f"{k[len(PARAM_PREFIX) :]}={v}" for k, v in p.items() if k.startswith(PARAM_PREFIX)]
-    preset = p.get("preset")
-    if not items and preset is None:
-        return p["model"]
-    base = devices.get(p["model"], preset=preset)
-    return devices.get(p["model"], preset=preset, **parse_params(base, items))
+    return model_with(p["model"], p.get("preset"), items)
 
 
 def _config_fields(p: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +177,11 @@ def write_point(params: dict[str, Any]) -> Metrics:
     return out
 
 
+def _accuracies(accuracy: dict[str, float]) -> Metrics:
+    """The three runs' test accuracies as metrics (``accuracy_ideal``, ``_device_only``, ``_circuit``)."""
+    return {f"accuracy_{run}": accuracy[run] for run in ("ideal", "device_only", "circuit")}
+
+
 def train_point(params: dict[str, Any]) -> Metrics:
     """Train the classifier (:func:`pymem.train.network.train`); parameters are :class:`TrainConfig` fields.
 
@@ -193,9 +193,7 @@ def train_point(params: dict[str, Any]) -> Metrics:
     cfg = TrainConfig(**_config_fields(with_defaults("train", params)))
     res = train(cfg)
     return {
-        "accuracy_circuit": res.accuracy["circuit"],
-        "accuracy_ideal": res.accuracy["ideal"],
-        "accuracy_device_only": res.accuracy["device_only"],
+        **_accuracies(res.accuracy),
         "train_seconds": res.seconds,
         "pulses": int(sum(h.get("pulses", 0) for h in res.history)),
         "history_json": json.dumps(res.history),
@@ -215,9 +213,7 @@ def train_tiles_point(params: dict[str, Any]) -> Metrics:
     cfg = TwoLayerConfig(**_config_fields(with_defaults("train_tiles", params)))
     res = train_two_layer(cfg)
     return {
-        "accuracy_circuit": res.accuracy["circuit"],
-        "accuracy_ideal": res.accuracy["ideal"],
-        "accuracy_device_only": res.accuracy["device_only"],
+        **_accuracies(res.accuracy),
         "train_seconds": res.seconds,
         "engine_runs": res.engine_runs,
         "tiles": int(sum(res.tiles.values())),
